@@ -1,0 +1,3 @@
+from mivcode.cli import main
+
+main()

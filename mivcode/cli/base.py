@@ -1,0 +1,102 @@
+"""The click group, error handling and output helpers every command shares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from mivcode import __version__
+from mivcode.core.errors import InputError, MivcodeError
+
+
+class MivcodeGroup(click.Group):
+    """Turns our errors into one line on stderr and exit 1; click's usage errors keep exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            fail(str(exc), extra=exc.details[1:])
+        except MivcodeError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted", code=130)
+        except BrokenPipeError:  # `mivcode codings … | head`
+            sys.stderr.close()
+            sys.exit(0)
+
+
+def fail(message: str, *, extra: Sequence[str] = (), code: int = 1):
+    click.echo(f"mivcode: error: {message}", err=True)
+    for line in extra:
+        click.echo(f"mivcode: error: {line}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=MivcodeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="mivcode")
+def main() -> None:
+    """Code Dutch focus-group transcripts (MIV mbo), as a team, in the terminal.
+
+    A project is one SQLite file; every action is saved at once.
+    """
+
+
+def project_argument(f):
+    return click.argument("project", type=click.Path(dir_okay=False))(f)
+
+
+def coder_option(f):
+    return click.option("--coder", help="Coder name (default: MIVCODE_CODER, the configured name, else your login).")(f)
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON lines, one object per line.")(f)
+
+
+@contextmanager
+def open_project(path: str, *, readonly: bool = False):
+    from mivcode.core.project import Project
+
+    project = Project.open(path, readonly=readonly)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def emit(rows: Iterable[dict], as_json: bool, columns: Sequence[str] | None = None) -> None:
+    """JSON lines for scripts, an aligned table for people."""
+    rows = list(rows)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("(geen / none)", err=True)
+        return
+    columns = list(columns or rows[0].keys())
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [min(max(len(c), *(len(row[i]) for row in cells)), 60) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    for row in cells:
+        click.echo("  ".join(_fit(v, w).ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    return " ".join(str(value).split())
+
+
+def _fit(value: str, width: int) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"

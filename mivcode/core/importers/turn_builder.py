@@ -1,0 +1,139 @@
+"""Recognising speaker labels and assembling turns into canonical transcript text.
+
+Every importer ends here, so all formats produce the same canonical layout:
+one line `Speaker: utterance` per turn (continuation lines kept inside the
+turn), and turn offsets that point at the utterance only. The speaker label
+is deliberately strict — a capitalised name or role of at most four words,
+optionally numbered — so that "Ik zei: doe normaal" stays inside a turn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from mivcode.core.model import Transcript, TranscriptMeta, Turn
+
+# Optional leading timestamp "[00:01:23]" or "00:01:23 -", then the label, then ":".
+_TS = r"(?:\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*[-–]?\s*)?"
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
+_LABEL = (
+    rf"(?P<label>(?:{_NAME_WORD}|[A-ZÀ-ÖØ-Þ]{{1,3}}\d{{1,3}})"  # Gespreksleider, Fatima, R1, GL
+    rf"(?:\s+(?:{_NAME_WORD}|\d{{1,3}}|[a-z]{{1,3}}\s+{_NAME_WORD}|\(\w[\w\s]*\))){{0,3}})"  # Student 2, van Dijk, (docent)
+)
+SPEAKER_LINE = re.compile(rf"^\s*{_TS}(?:\*\*|__)?{_LABEL}\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
+# Trailing timestamp inside the label: "Student 2 (00:03:12): ..."
+_LABEL_TS = re.compile(r"\s*[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[\])]\s*$")
+# Words that start a sentence, not a label: "Nou: ...", "Dus: ..." are speech.
+_NOT_LABELS = {"nou", "dus", "maar", "en", "ja", "nee", "want", "ook", "toen", "zoals", "bijvoorbeeld", "let", "op", "noot", "note"}
+
+
+@dataclass(slots=True)
+class Segment:
+    """A piece of speech before it becomes a turn."""
+
+    speaker: str
+    text: str
+    t_start: float | None = None
+    t_end: float | None = None
+
+
+def parse_timestamp(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.replace(",", ".")
+    parts = value.split(":")
+    try:
+        nums = [float(p) for p in parts]
+    except ValueError:
+        return None
+    seconds = 0.0
+    for n in nums:
+        seconds = seconds * 60 + n
+    return seconds
+
+
+def split_speaker(line: str) -> tuple[str, str, float | None] | None:
+    """`Speaker: utterance` → (speaker, utterance, timestamp) or None when the line has no label."""
+    m = SPEAKER_LINE.match(line)
+    if not m:
+        return None
+    label = m.group("label").strip()
+    ts = parse_timestamp(m.group("ts"))
+    lm = _LABEL_TS.search(label)
+    if lm:
+        ts = ts if ts is not None else parse_timestamp(lm.group("ts"))
+        label = label[: lm.start()].strip()
+    first = label.split()[0].lower().strip(".")
+    if first in _NOT_LABELS or not label:
+        return None
+    # A label is short: reject things like "Toen zei de docent tegen mij" that happen to be capitalised.
+    if len(label) > 40:
+        return None
+    return label, m.group("rest").strip(), ts
+
+
+def clean_speaker(label: str) -> str:
+    return " ".join(label.replace("**", "").replace("__", "").strip(" :").split())
+
+
+def build_transcript(
+    name: str,
+    segments: list[Segment],
+    *,
+    merge_same_speaker: bool = False,
+    meta: TranscriptMeta | None = None,
+    source_file: str = "",
+    source_format: str = "",
+) -> Transcript:
+    """Join segments into canonical text; consecutive segments of one speaker merge when asked (subtitles)."""
+    merged: list[Segment] = []
+    for seg in segments:
+        text = unicodedata.normalize("NFC", seg.text.strip())
+        if not text:
+            continue
+        if merge_same_speaker and merged and merged[-1].speaker == seg.speaker:
+            prev = merged[-1]
+            prev.text = f"{prev.text} {text}"
+            prev.t_end = seg.t_end if seg.t_end is not None else prev.t_end
+            continue
+        merged.append(Segment(clean_speaker(seg.speaker), text, seg.t_start, seg.t_end))
+    parts: list[str] = []
+    turns: list[Turn] = []
+    pos = 0
+    for i, seg in enumerate(merged):
+        prefix = f"{seg.speaker}: "
+        start = pos + len(prefix)
+        end = start + len(seg.text)
+        turns.append(Turn(i, seg.speaker, start, end, seg.t_start, seg.t_end))
+        parts.append(prefix + seg.text)
+        pos = end + 1  # the newline between turns
+    text = "\n".join(parts)
+    return Transcript(
+        name=name, text=text, turns=turns, meta=meta or TranscriptMeta(),
+        content_hash=content_hash(text), source_file=source_file, source_format=source_format,
+    )
+
+
+def content_hash(text: str) -> str:
+    """Of the canonical text, so the same transcript saved in another encoding or format is recognised."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def segments_from_lines(lines: list[str]) -> list[Segment]:
+    """The plain-text convention: a labelled line opens a turn, an unlabelled line continues it."""
+    segments: list[Segment] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        hit = split_speaker(line)
+        if hit:
+            speaker, rest, ts = hit
+            segments.append(Segment(speaker, rest, ts))
+        elif segments:
+            segments[-1].text = f"{segments[-1].text}\n{line}" if segments[-1].text else line
+        # text before the first speaker (a title, a date line) is not speech: it is left out
+    return segments

@@ -1,0 +1,80 @@
+"""Word `.docx` transcripts: a paragraph per turn, the label as text or as a bold run.
+
+Also reads a two-column table (speaker | utterance), the layout transcription
+agencies often deliver.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from mivcode.core.errors import InputError
+from mivcode.core.importers.turn_builder import Segment, segments_from_lines, split_speaker
+
+MAX_DOCX_XML_BYTES = 200 * 1024 * 1024  # zip-bomb guard: the unpacked document may not exceed this
+
+
+def read_docx(data: bytes, filename: str) -> list[Segment]:
+    try:
+        import docx  # python-docx
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise InputError(f"{filename}: python-docx is not installed") from exc
+    if not data.strip():
+        raise InputError(f"{filename}: empty file")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InputError(f"{filename}: not a Word .docx file (not a zip archive)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+            if total > MAX_DOCX_XML_BYTES:
+                raise InputError(f"{filename}: unpacks to {total // 2**20} MB, too large for a transcript")
+        document = docx.Document(io.BytesIO(data))
+    except InputError:
+        raise
+    except Exception as exc:  # python-docx raises a zoo of errors for broken packages
+        raise InputError(f"{filename}: not a valid Word .docx file ({exc.__class__.__name__})") from None
+
+    lines: list[str] = []
+    for para in document.paragraphs:
+        lines.append(_paragraph_line(para))
+    segments = segments_from_lines(lines)
+    for table in document.tables:
+        segments.extend(_table_segments(table))
+    return segments
+
+
+def _paragraph_line(para) -> str:
+    """Turn a bold leading run into a `Speaker:` label so one parser handles both conventions."""
+    text = para.text
+    runs = [r for r in para.runs if r.text]
+    if not runs or not runs[0].bold:
+        return text
+    bold = ""
+    for r in runs:
+        if not r.bold:
+            break
+        bold += r.text
+    label = bold.strip().rstrip(":").strip()
+    rest = text[len(bold):].lstrip().lstrip(":").strip()
+    if label and split_speaker(f"{label}: x"):
+        return f"{label}: {rest}"
+    return text
+
+
+def _table_segments(table) -> list[Segment]:
+    out: list[Segment] = []
+    for row in table.rows:
+        cells = [c.text.strip() for c in row.cells]
+        if len(cells) < 2:
+            continue
+        speaker, utterance = cells[-2], cells[-1]
+        hit = split_speaker(f"{speaker}: x") if speaker else None
+        if hit and utterance:
+            out.append(Segment(hit[0], utterance))
+        elif out and utterance and not speaker:
+            out[-1].text += "\n" + utterance
+    return out
+
+
+__all__ = ["read_docx", "segments_from_lines"]

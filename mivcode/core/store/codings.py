@@ -1,0 +1,204 @@
+"""Codings, coders, memos and the event log. Writes must run inside `store.tx()`."""
+
+from __future__ import annotations
+
+import json
+
+from mivcode.core.model import Coding, Event, Memo
+from mivcode.core.store.connection import ProjectStore, now_iso
+
+_CODING_SELECT = """
+SELECT c.id, t.name AS transcript, c.start, c."end", c.code_id AS code, k.name AS coder, c.origin, c.memo,
+       c.created_at,
+       (SELECT u.idx FROM turns u WHERE u.transcript_id = c.transcript_id AND u."end" > c.start
+         ORDER BY u."end" LIMIT 1) AS turn
+FROM codings c JOIN transcripts t ON t.id = c.transcript_id JOIN coders k ON k.id = c.coder_id
+"""
+
+
+def coder_id(store: ProjectStore, name: str, *, create: bool = True) -> int | None:
+    cid = store.scalar("SELECT id FROM coders WHERE name = ?", (name,))
+    if cid is None and create:
+        cid = store.conn.execute("INSERT INTO coders (name, created_at) VALUES (?, ?)", (name, now_iso())).lastrowid
+    return cid
+
+
+def coder_names(store: ProjectStore) -> list[str]:
+    return [r["name"] for r in store.query("SELECT name FROM coders ORDER BY name")]
+
+
+def coders_with_codings(store: ProjectStore) -> list[str]:
+    return [
+        r["name"]
+        for r in store.query(
+            "SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id ORDER BY k.name"
+        )
+    ]
+
+
+def _coding(r: dict) -> Coding:
+    return Coding(
+        transcript=r["transcript"], start=r["start"], end=r["end"], code=r["code"], coder=r["coder"],
+        origin=r["origin"], memo=r["memo"], created_at=r["created_at"], id=r["id"], turn=r["turn"],
+    )
+
+
+def list_codings(
+    store: ProjectStore,
+    *,
+    coder: str | None = None,
+    transcript: str | None = None,
+    codes: list[str] | None = None,
+) -> list[Coding]:
+    where, params = [], []
+    if coder is not None:
+        where.append("k.name = ?")
+        params.append(coder)
+    if transcript is not None:
+        where.append("t.name = ?")
+        params.append(transcript)
+    if codes:
+        where.append(f"c.code_id IN ({','.join('?' * len(codes))})")
+        params.extend(codes)
+    sql = _CODING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.name, c.start, c.code_id, k.name"
+    return [_coding(r) for r in store.query(sql, tuple(params))]
+
+
+def get_coding(store: ProjectStore, coding_id: int) -> Coding | None:
+    rows = store.query(_CODING_SELECT + " WHERE c.id = ?", (coding_id,))
+    return _coding(rows[0]) if rows else None
+
+
+def find_coding(store: ProjectStore, tid: int, start: int, end: int, code: str, coder: str) -> int | None:
+    return store.scalar(
+        'SELECT c.id FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.transcript_id = ? AND c.start = ?'
+        ' AND c."end" = ? AND c.code_id = ? AND k.name = ?',
+        (tid, start, end, code, coder),
+    )
+
+
+def insert_coding(store: ProjectStore, tid: int, c: Coding) -> int:
+    kid = coder_id(store, c.coder)
+    cur = store.conn.execute(
+        'INSERT INTO codings (id, transcript_id, start, "end", code_id, coder_id, origin, memo, created_at)'
+        " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+        (c.id, tid, c.start, c.end, c.code, kid, c.origin, c.memo, c.created_at or now_iso()),
+    )
+    if cur.rowcount == 0:  # the same coding exists already (a redo racing another process)
+        return find_coding(store, tid, c.start, c.end, c.code, c.coder) or 0
+    return int(cur.lastrowid)
+
+
+def delete_coding(store: ProjectStore, coding_id: int) -> None:
+    store.conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+
+
+def set_coding_memo(store: ProjectStore, coding_id: int, memo: str | None) -> None:
+    store.conn.execute("UPDATE codings SET memo = ? WHERE id = ?", (memo, coding_id))
+
+
+def codings_in_turn(store: ProjectStore, tid: int, start: int, end: int, code: str, coder: str) -> list[int]:
+    """Ids of this coder's codings of `code` that overlap [start, end)."""
+    return [
+        r["id"]
+        for r in store.query(
+            'SELECT c.id FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.transcript_id = ?'
+            ' AND c.code_id = ? AND k.name = ? AND c.start < ? AND c."end" > ? ORDER BY c.start',
+            (tid, code, coder, end, start),
+        )
+    ]
+
+
+def coded_turn_counts(store: ProjectStore, coder: str | None = None) -> dict[int, int]:
+    """Per transcript id, the number of turns that at least one coding touches."""
+    sql = """
+        SELECT u.transcript_id AS tid, COUNT(DISTINCT u.idx) AS n
+        FROM turns u JOIN codings c ON c.transcript_id = u.transcript_id AND c.start < u."end" AND c."end" > u.start
+        {join}
+        GROUP BY u.transcript_id
+    """
+    if coder is None:
+        rows = store.query(sql.format(join=""))
+    else:
+        rows = store.query(sql.format(join="JOIN coders k ON k.id = c.coder_id AND k.name = ?"), (coder,))
+    return {r["tid"]: r["n"] for r in rows}
+
+
+def move_codings(store: ProjectStore, source: str, target: str) -> int:
+    """Re-code every coding of `source` as `target`, dropping ones that would duplicate a coding."""
+    store.conn.execute(
+        "DELETE FROM codings WHERE code_id = ? AND EXISTS (SELECT 1 FROM codings d WHERE d.code_id = ?"
+        ' AND d.transcript_id = codings.transcript_id AND d.start = codings.start AND d."end" = codings."end"'
+        " AND d.coder_id = codings.coder_id)",
+        (source, target),
+    )
+    cur = store.conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (target, source))
+    return cur.rowcount
+
+
+# -- memos on turns -----------------------------------------------------------
+
+
+def get_turn_memo(store: ProjectStore, tid: int, turn: int, coder: str) -> str | None:
+    return store.scalar(
+        "SELECT m.text FROM memos m JOIN coders k ON k.id = m.coder_id WHERE m.transcript_id = ? AND m.turn_idx = ?"
+        " AND k.name = ?",
+        (tid, turn, coder),
+    )
+
+
+def set_turn_memo(store: ProjectStore, tid: int, turn: int, coder: str, text: str | None) -> None:
+    kid = coder_id(store, coder)
+    if text:
+        store.conn.execute(
+            "INSERT INTO memos (transcript_id, turn_idx, coder_id, text, created_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(transcript_id, turn_idx, coder_id) DO UPDATE SET text = excluded.text",
+            (tid, turn, kid, text, now_iso()),
+        )
+    else:
+        store.conn.execute(
+            "DELETE FROM memos WHERE transcript_id = ? AND turn_idx = ? AND coder_id = ?", (tid, turn, kid)
+        )
+
+
+def list_memos(store: ProjectStore, transcript: str | None = None) -> list[Memo]:
+    sql = (
+        "SELECT m.id, t.name AS transcript, m.turn_idx, k.name AS coder, m.text, m.created_at FROM memos m"
+        " JOIN transcripts t ON t.id = m.transcript_id JOIN coders k ON k.id = m.coder_id"
+    )
+    params: tuple = ()
+    if transcript:
+        sql += " WHERE t.name = ?"
+        params = (transcript,)
+    return [
+        Memo(transcript=r["transcript"], text=r["text"], coder=r["coder"], turn=r["turn_idx"],
+             created_at=r["created_at"], id=r["id"])
+        for r in store.query(sql + " ORDER BY t.name, m.turn_idx", params)
+    ]
+
+
+# -- the event log ------------------------------------------------------------
+
+
+def append_event(store: ProjectStore, coder: str | None, action: str, payload: dict, undoes: int | None = None) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO events (ts, coder, action, payload, undoes) VALUES (?,?,?,?,?)",
+        (now_iso(), coder, action, json.dumps(payload, ensure_ascii=False), undoes),
+    )
+    return int(cur.lastrowid)
+
+
+def events(store: ProjectStore, coder: str | None = None, actions: tuple[str, ...] | None = None) -> list[Event]:
+    where, params = [], []
+    if coder is not None:
+        where.append("coder = ?")
+        params.append(coder)
+    if actions:
+        where.append(f"action IN ({','.join('?' * len(actions))})")
+        params.extend(actions)
+    sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    return [
+        Event(id=r["id"], ts=r["ts"], coder=r["coder"], action=r["action"], payload=json.loads(r["payload"]),
+              undoes=r["undoes"])
+        for r in store.query(sql, tuple(params))
+    ]

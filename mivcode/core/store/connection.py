@@ -1,0 +1,235 @@
+"""Opening a project file: checks, WAL, foreign keys, migrations, transactions.
+
+Every user action is one `BEGIN IMMEDIATE … COMMIT`, so a crash loses at most
+the action in flight and a second process waits (busy timeout) instead of
+interleaving half-written actions. There is no "save": the file on disk is
+always the state the researcher last saw confirmed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from mivcode import __version__
+from mivcode.core.errors import ProjectError, ReadOnlyError
+from mivcode.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class ProjectStore:
+    """The one place that talks SQL. Front ends and engines go through `Project`."""
+
+    def __init__(self, path: str | Path, *, create: bool = False, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        self.backup_path: Path | None = None
+        self._lock = threading.RLock()
+        self._depth = 0
+        if create:
+            if self.path.exists() and self.path.stat().st_size > 0:
+                raise ProjectError(f"{self.path}: already exists; open it instead of creating it")
+            if not self.path.parent.exists():
+                raise ProjectError(f"{self.path}: folder {self.path.parent} does not exist")
+        elif not self.path.exists():
+            raise ProjectError(f"{self.path}: no such project file (create one with `mivcode init`)")
+        if not create:
+            self._check_header()
+            if not readonly and not _writable(self.path):
+                self.readonly = True
+        self.conn = self._connect()
+        self.db = sqlite_utils.Database(self.conn)
+        if create:
+            self._migrate(0)
+            with self.tx():
+                self.conn.execute("INSERT INTO meta(key, value) VALUES ('created_with', ?)", (__version__,))
+                self.conn.execute("INSERT INTO meta(key, value) VALUES ('created_at', ?)", (now_iso(),))
+        else:
+            self._check_and_upgrade()
+
+    # -- opening -------------------------------------------------------------
+
+    def _check_header(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(100)
+        except OSError as exc:
+            raise ProjectError(f"{self.path}: cannot read ({exc.strerror})") from None
+        if len(head) == 0:
+            raise ProjectError(f"{self.path}: empty file, not a mivcode project")
+        if not head.startswith(b"SQLite format 3\x00"):
+            raise ProjectError(f"{self.path}: not a mivcode project (not an SQLite file)")
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not self.readonly:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise ProjectError(f"{self.path}: not a mivcode project ({exc})") from None
+            conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_and_upgrade(self) -> None:
+        try:
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+            version = self.schema_version()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({exc})") from None
+        if app_id != APPLICATION_ID:
+            self.conn.close()
+            raise ProjectError(f"{self.path}: not a mivcode project (an SQLite file of another program)")
+        if version > SCHEMA_VERSION:
+            written = self.meta("written_with") or "a newer version"
+            self.conn.close()
+            raise ProjectError(
+                f"{self.path}: written by mivcode {written} (schema {version}); "
+                f"this is mivcode {__version__} (schema {SCHEMA_VERSION}): please upgrade mivcode"
+            )
+        if version < SCHEMA_VERSION:
+            if self.readonly:
+                self.conn.close()
+                raise ProjectError(
+                    f"{self.path}: schema {version} needs an upgrade to {SCHEMA_VERSION}, but the file is read-only"
+                )
+            self.backup_path = self._backup(version)
+            self._migrate(version)
+
+    def _backup(self, version: int) -> Path:
+        """Copy the file before upgrading it, with SQLite's online backup (consistent even in WAL mode)."""
+        target = self.path.with_name(f"{self.path.name}.schema{version}.bak")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.schema{version}.{n}.bak")
+        dest = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    def _migrate(self, from_version: int) -> None:
+        for version in range(from_version + 1, SCHEMA_VERSION + 1):
+            script = MIGRATIONS[version - 1]
+            with self.tx():
+                for statement in _split_sql(script):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version}")
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('written_with', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (__version__,),
+                )
+
+    # -- transactions --------------------------------------------------------
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One user action: all of it reaches the disk, or none of it. Nested calls join the outer one."""
+        if self.readonly:
+            raise ReadOnlyError(f"{self.path}: opened read-only; changes are not possible")
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise ProjectError(
+                        f"{self.path}: another mivcode is writing to this project; try again in a moment"
+                    ) from None
+                if "readonly" in str(exc) or "read-only" in str(exc):
+                    raise ReadOnlyError(f"{self.path}: the file is read-only") from None
+                raise
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    self.conn.execute("ROLLBACK")
+                    raise ProjectError(f"{self.path}: could not commit ({exc})") from None
+            finally:
+                self._depth = 0
+
+    # -- small helpers -------------------------------------------------------
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cur = self.conn.execute(sql, params)
+            cols = [d[0] for d in cur.description or ()]
+            return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def scalar(self, sql: str, params: tuple | dict = ()):
+        with self._lock:
+            row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def meta(self, key: str) -> str | None:
+        try:
+            return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        except sqlite3.DatabaseError:
+            return None
+
+    def integrity_ok(self) -> bool:
+        return self.scalar("PRAGMA integrity_check") == "ok"
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buf: list[str] = []
+    for line in script.strip().splitlines():
+        buf.append(line)
+        candidate = "\n".join(buf).strip()
+        if candidate.endswith(";") and sqlite3.complete_statement(candidate):
+            statements.append(candidate)
+            buf = []
+    if "\n".join(buf).strip():
+        statements.append("\n".join(buf).strip())
+    return statements
