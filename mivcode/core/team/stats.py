@@ -34,7 +34,8 @@ dependencies of mivcode and would bring pandas-sized installs for a closed
 formula, and the rest (Gwet's AC1 with missing data, NVivo's character
 kappa, MAXQDA's segment agreement, Krippendorff's unitized alpha) because no
 installed, maintained Python library computes them.  ``tests/
-test_agreement_stats.py`` pins every one of them to its published example.
+test_agreement_stats.py`` pins each of them to a published example or, where
+none exists (NVivo, MAXQDA), to a case computed by hand.
 
 All computations are vectorised with numpy; there is no Python loop over
 units (only over coder pairs and codes).
@@ -426,8 +427,8 @@ def gwet_ac1(matrix: Any, categories: Sequence[Any] | None = None) -> Figure:
     * p_e = (1/(q - 1)) sum_k pi_k (1 - pi_k);
     * AC1 = (p_a - p_e) / (1 - p_e).
 
-    Written by hand: no maintained, installed library computes it (irrCAC's
-    Python port pulls in pandas and loops in Python).  Unlike kappa, p_e
+    Written by hand: no installed library computes it (Gwet's irrCAC has a
+    Python port, built on pandas data frames; it is not a dependency).  Unlike kappa, p_e
     stays small when one category dominates, so AC1 does not collapse for
     a rarely used code.
 
@@ -604,8 +605,8 @@ def segment_agreement(
     characters.  This is MAXQDA's "overlap of segments relative to their
     extent" taken over both segments, so it is symmetric and never more
     lenient than measuring against the larger segment alone.  Overlapping
-    segments of one coder with the same code are merged first (MAXQDA
-    merges them too).
+    segments of one coder with the same code are merged first: they are one
+    coded stretch, not two segments.
 
     Segments of both coders are counted, as in MAXQDA's result table;
     ``percent`` = matched / all segments.  ``kappa`` is the coefficient
@@ -696,10 +697,10 @@ def _unitized(coders: list[np.ndarray], begin: int, end: int) -> tuple[float, fl
     idx = np.searchsorted(gaps, lengths, side="left")
     suffix = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
     fits = suffix[idx] - (lengths - 1.0) * (len(gaps) - idx)
-    l = lengths
-    numerator = ((n_units - 1) * (2 * l**3 - 3 * l**2 + l) / 3.0 + l**2 * fits).sum()
-    mL = float(m) * length
-    denominator = mL * (mL - 1.0) - (l * (l - 1.0)).sum()
+    lu = lengths
+    numerator = ((n_units - 1) * (2 * lu**3 - 3 * lu**2 + lu) / 3.0 + lu**2 * fits).sum()
+    ml = float(m) * length
+    denominator = ml * (ml - 1.0) - (lu * (lu - 1.0)).sum()
     d_e = (2.0 / length) * numerator / denominator if denominator > 0 else 0.0
     return float(d_o), float(d_e), n_units
 
