@@ -275,3 +275,48 @@ def test_bad_input_is_one_clear_error_and_leaves_the_project_unchanged(tmp_path,
     assert expected in message and "\n" not in message
     assert any(f.name in message for f in files + ([manifest] if manifest else []))
     assert dump(path) == before
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Gespreksleider: Welkom.", ("Gespreksleider", "Welkom.")),
+        ("Student 12: ja", ("Student 12", "ja")),
+        ("R1: oké", ("R1", "oké")),
+        ("Medewerker 3: klopt", ("Medewerker 3", "klopt")),
+        ("Deelnemer 3 (docent): ja", ("Deelnemer 3 (docent)", "ja")),
+        ("Mevr. de Vries: prima", ("Mevr. de Vries", "prima")),
+        ("[00:01:02] GL: welkom", ("GL", "welkom")),
+        ("Student 2 (00:03:12): hoi", ("Student 2", "hoi")),
+        ("student 2: ja echt", ("Student 2", "ja echt")),
+        ("Ik zei: doe normaal", None),
+        ("Om 10:30 begon de les.", None),
+        ("Nou: dat is zo", None),
+        ("ik zei: laat maar", None),
+    ],
+)
+def test_speaker_labels_real_transcripts_use(line, expected):
+    from mivcode.core.importers.turn_builder import split_speaker
+
+    hit = split_speaker(line)
+    assert (hit[:2] if hit else None) == expected
+
+
+def test_transcription_service_layout_speaker_and_time_above_the_text(tmp_path):
+    p = tmp_path / "amberscript.txt"
+    p.write_text(
+        "Spreker 1  00:00:03\nWelkom bij dit gesprek.\n\nSpreker 2  00:00:09\nDank je.\nIk ben Sanne.\n",
+        encoding="utf-8",
+    )
+    t = read_transcript_file(p)
+    assert turn_texts(t) == [("Spreker 1", "Welkom bij dit gesprek."), ("Spreker 2", "Dank je.\nIk ben Sanne.")]
+    assert t.turns[1].t_start == 9.0
+
+
+def test_docx_bold_name_alone_labels_the_paragraphs_below(tmp_path):
+    d = docx.Document()
+    for speaker, text in DIALOGUE[:2]:
+        d.add_paragraph().add_run(speaker).bold = True
+        d.add_paragraph(text)
+    d.save(tmp_path / "fg.docx")
+    assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == DIALOGUE[:2]

@@ -21,13 +21,24 @@ _TS = r"(?:\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*[-–]?\s*
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
 _LABEL = (
     rf"(?P<label>(?:{_NAME_WORD}|[A-ZÀ-ÖØ-Þ]{{1,3}}\d{{1,3}})"  # Gespreksleider, Fatima, R1, GL
-    rf"(?:\s+(?:{_NAME_WORD}|\d{{1,3}}|[a-z]{{1,3}}\s+{_NAME_WORD}|\(\w[\w\s]*\))){{0,3}})"  # Student 2, van Dijk, (docent)
+    rf"(?:\s+(?:{_NAME_WORD}|\d{{1,3}}(?!\d|:\d)|[a-z]{{1,3}}\s+{_NAME_WORD}|\([^()\n]{{1,30}}\))){{0,3}})"  # Student 2, van Dijk, (docent)
 )
 SPEAKER_LINE = re.compile(rf"^\s*{_TS}(?:\*\*|__)?{_LABEL}\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
+# Transcription services (Amberscript, Otter) put "Spreker 1  00:01:23" on a line of its own, the text below.
+SPEAKER_HEADER = re.compile(
+    rf"^\s*{_LABEL}\s*[\[(]?(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)[\])]?\s*$"
+)
+# Lower-case role labels ("student 2: ...") are accepted only for these words, so "ik zei: ..." stays speech.
+_ROLE_WORDS = r"(?:gespreksleider|interviewer|moderator|student|studente|docent|mentor|medewerker|respondent|deelnemer|spreker|begeleider|teamleider)"
+LOWER_ROLE_LINE = re.compile(rf"^\s*(?P<label>{_ROLE_WORDS}(?:\s+\d{{1,3}})?)\s*:\s*(?P<rest>.*)$", re.I)
 # Trailing timestamp inside the label: "Student 2 (00:03:12): ..."
 _LABEL_TS = re.compile(r"\s*[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[\])]\s*$")
 # Words that start a sentence, not a label: "Nou: ...", "Dus: ..." are speech.
-_NOT_LABELS = {"nou", "dus", "maar", "en", "ja", "nee", "want", "ook", "toen", "zoals", "bijvoorbeeld", "let", "op", "noot", "note"}
+_NOT_LABELS = {
+    "nou", "dus", "maar", "en", "ja", "nee", "want", "ook", "toen", "zoals", "bijvoorbeeld", "let", "op", "noot",
+    "note", "ik", "jij", "je", "wij", "we", "hij", "zij", "ze", "het", "dat", "die", "dit", "wat", "waarom", "hoe",
+    "zo", "oké", "oke", "om", "vraag", "antwoord", "tip", "conclusie", "stelling", "thema", "onderwerp", "pauze",
+}
 
 
 @dataclass(slots=True)
@@ -57,8 +68,15 @@ def parse_timestamp(value: str | None) -> float | None:
 
 def split_speaker(line: str) -> tuple[str, str, float | None] | None:
     """`Speaker: utterance` → (speaker, utterance, timestamp) or None when the line has no label."""
+    header = SPEAKER_HEADER.match(line)
+    if header and header.group("label").split()[0].lower() not in _NOT_LABELS:
+        return clean_speaker(header.group("label")), "", parse_timestamp(header.group("ts"))
     m = SPEAKER_LINE.match(line)
     if not m:
+        role = LOWER_ROLE_LINE.match(line)
+        if role:
+            label = role.group("label")
+            return label[0].upper() + label[1:], role.group("rest").strip(), None
         return None
     label = m.group("label").strip()
     ts = parse_timestamp(m.group("ts"))

@@ -58,7 +58,8 @@ def _paragraph_line(para) -> str:
     label = bold.strip().rstrip(":").strip()
     rest = text[len(bold):].lstrip().lstrip(":").strip()
     if label and split_speaker(f"{label}: x"):
-        return f"{label}: {rest}"
+        # a bold name alone on its paragraph labels the paragraphs below it
+        return f"{label}: {rest}" if rest else f"{label}:"
     return text
 
 
