@@ -1,0 +1,141 @@
+"""SQL for team work: bulk reads for agreement and merge, fast coding inserts.
+
+The generic `list_codings` resolves each coding's turn with a sub-query, which
+is right for one screen and too slow for 200,000 codings; agreement and merge
+read raw rows here and map spans to turns with numpy instead. Writes must run
+inside `store.tx()`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from mivcode.core.model import Coding
+from mivcode.core.store.connection import ProjectStore, now_iso
+
+
+def coding_rows(store: ProjectStore, coders: list[str] | None = None) -> list[tuple]:
+    """(transcript_id, start, end, code_id, coder name) of all codings (of `coders`)."""
+    sql = (
+        'SELECT c.transcript_id, c.start, c."end", c.code_id, k.name FROM codings c'
+        " JOIN coders k ON k.id = c.coder_id"
+    )
+    params: tuple = ()
+    if coders:
+        sql += f" WHERE k.name IN ({','.join('?' * len(coders))})"
+        params = tuple(coders)
+    with store._lock:
+        return store.conn.execute(sql + " ORDER BY c.transcript_id, c.start", params).fetchall()
+
+
+def full_coding_rows(store: ProjectStore) -> list[tuple]:
+    """Every coding with what a merge carries over: (hash, start, end, code, coder, origin, memo, created_at)."""
+    with store._lock:
+        return store.conn.execute(
+            'SELECT t.content_hash, c.start, c."end", c.code_id, k.name, c.origin, c.memo, c.created_at'
+            " FROM codings c JOIN transcripts t ON t.id = c.transcript_id JOIN coders k ON k.id = c.coder_id"
+            " ORDER BY c.id"
+        ).fetchall()
+
+
+def coding_keys(store: ProjectStore) -> set[tuple]:
+    """Identity of every coding across files: (content hash, start, end, code, coder)."""
+    with store._lock:
+        return set(
+            store.conn.execute(
+                'SELECT t.content_hash, c.start, c."end", c.code_id, k.name FROM codings c'
+                " JOIN transcripts t ON t.id = c.transcript_id JOIN coders k ON k.id = c.coder_id"
+            ).fetchall()
+        )
+
+
+def turn_bounds(store: ProjectStore) -> list[tuple]:
+    """(transcript_id, idx, start, end) of every turn, ordered per transcript."""
+    with store._lock:
+        return store.conn.execute(
+            'SELECT transcript_id, idx, start, "end" FROM turns ORDER BY transcript_id, idx'
+        ).fetchall()
+
+
+def transcript_index(store: ProjectStore) -> list[tuple]:
+    """(id, name, content_hash, length of text) of every transcript."""
+    with store._lock:
+        return store.conn.execute(
+            "SELECT id, name, content_hash, length(text) FROM transcripts ORDER BY id"
+        ).fetchall()
+
+
+def turn_memo_rows(store: ProjectStore) -> list[tuple]:
+    """(content hash, turn, coder, text) of every turn memo."""
+    with store._lock:
+        return store.conn.execute(
+            "SELECT t.content_hash, m.turn_idx, k.name, m.text FROM memos m JOIN transcripts t"
+            " ON t.id = m.transcript_id JOIN coders k ON k.id = m.coder_id WHERE m.turn_idx IS NOT NULL"
+            " ORDER BY m.id"
+        ).fetchall()
+
+
+def quick_check(store: ProjectStore) -> str:
+    """SQLite's own consistency check ("ok" when the file is sound); catches truncated files."""
+    with store._lock:
+        rows = store.conn.execute("PRAGMA quick_check").fetchall()
+    return "; ".join(str(r[0]) for r in rows[:3])
+
+
+def insert_codings(store: ProjectStore, codings: Iterable[tuple[int, Coding]]) -> list[Coding]:
+    """Insert codings, skipping any that exists already; returns the inserted ones with their ids.
+
+    One statement per coding (SQLite gives no ids back from executemany), with
+    the coder ids cached: 50,000 codings take well under a second.
+    """
+    coder_ids: dict[str, int] = {
+        name: cid for cid, name in store.conn.execute("SELECT id, name FROM coders").fetchall()
+    }
+    inserted: list[Coding] = []
+    execute = store.conn.execute
+    for tid, c in codings:
+        kid = coder_ids.get(c.coder)
+        if kid is None:
+            kid = int(execute("INSERT INTO coders (name, created_at) VALUES (?, ?)", (c.coder, now_iso())).lastrowid)
+            coder_ids[c.coder] = kid
+        cur = execute(
+            'INSERT INTO codings (transcript_id, start, "end", code_id, coder_id, origin, memo, created_at)'
+            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (tid, c.start, c.end, c.code, kid, c.origin, c.memo, c.created_at or now_iso()),
+        )
+        if cur.rowcount:
+            c.id = int(cur.lastrowid)
+            inserted.append(c)
+    return inserted
+
+
+def raw_header(path: str) -> tuple[int, int] | None:
+    """(application_id, user_version) read without opening the file for writing, or None if unreadable."""
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return (int(conn.execute("PRAGMA application_id").fetchone()[0]),
+                int(conn.execute("PRAGMA user_version").fetchone()[0]))
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def snapshot(path: str, target: str) -> None:
+    """Copy a project with SQLite's online backup, so an old-schema file can be upgraded as a copy."""
+    src = sqlite3.connect(_ro_uri(path), uri=True)
+    dest = sqlite3.connect(target)
+    try:
+        src.backup(dest)
+    finally:
+        dest.close()
+        src.close()
+
+
+def _ro_uri(path: str) -> str:
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
