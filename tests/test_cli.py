@@ -142,3 +142,32 @@ def test_installed_command_in_a_subprocess(tmp_path):
     assert json.loads(out.splitlines()[0])["institution"] == "ROC X"
     bad = subprocess.run([*cmd, "import", str(project), str(tmp_path / "x.pdf")], env=env, capture_output=True, text=True)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and bad.stderr.startswith("mivcode: error:")
+
+
+def test_codebook_load_keeps_codings_and_merges_on_request(runner, tmp_path, small_codebook, small_transcript):
+    path = tmp_path / "p.miv"
+    run(runner, "init", path, "--codebook", small_codebook)
+    run(runner, "import", path, small_transcript, "--institution", "ROC Zuidrand", "--group", "studenten",
+        "--meta", "leerweg=BOL", "--meta", "cohort=2023")
+    run(runner, "code", path, "fg_roc_studenten", 1, "racisme", "--coder", "ann")
+    text = small_codebook.read_text(encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(text.replace("label: Racisme\n", "label: Racisme (afkomst)\n")
+                   .replace("  - id: racisme\n", "  - id: racisme_oud\n"), encoding="utf-8")
+    result = run(runner, "codebook-load", path, new, ok=False)
+    assert result.exit_code == 1 and "'racisme' is removed but has 1 coding" in result.stderr
+    run(runner, "codebook-load", path, new, "--merge", "racisme=racisme_oud")
+    rows = jsonl(run(runner, "codings", path, "--json").stdout)
+    assert [r["code"] for r in rows] == ["racisme_oud"]
+    info = jsonl(run(runner, "transcripts", path, "--json").stdout)[0]
+    assert (info["institution"], info["group"], info["leerweg"]) == ("ROC Zuidrand", "studenten", "BOL")
+    run(runner, "meta", path, "--transcript", "fg_roc_studenten", "--group", "medewerkers")
+    assert jsonl(run(runner, "transcripts", path, "--json").stdout)[0]["group"] == "medewerkers"
+
+
+def test_turn_memo_set_show_clear(runner, example_project):
+    name = jsonl(run(runner, "transcripts", example_project, "--json").stdout)[0]["name"]
+    run(runner, "memo", example_project, name, 2, "eerst ontkend, later toch genoemd", "--coder", "ann")
+    assert run(runner, "memo", example_project, name, 2, "--coder", "ann").stdout.strip() == "eerst ontkend, later toch genoemd"
+    run(runner, "memo", example_project, name, 2, "", "--coder", "ann")
+    assert run(runner, "memo", example_project, name, 2, "--coder", "ann").stdout.strip() == ""
