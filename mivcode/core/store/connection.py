@@ -44,10 +44,12 @@ class ProjectStore:
                 raise ProjectError(f"{self.path}: folder {self.path.parent} does not exist")
         elif not self.path.exists():
             raise ProjectError(f"{self.path}: no such project file (create one with `mivcode init`)")
+        self.readonly_reason: str | None = "opened read-only" if readonly else None
         if not create:
             self._check_header()
             if not readonly and not _writable(self.path):
                 self.readonly = True
+                self.readonly_reason = "the file or its folder is not writable, so it was opened read-only"
         self.conn = self._connect()
         self.db = sqlite_utils.Database(self.conn)
         if create:
@@ -73,8 +75,7 @@ class ProjectStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self.readonly:
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            conn = self._connect_readonly()
         else:
             conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -87,6 +88,30 @@ class ProjectStore:
                 raise ProjectError(f"{self.path}: not a mivcode project ({exc})") from None
             conn.execute("PRAGMA synchronous = FULL")
         return conn
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """`mode=ro`; in a read-only folder SQLite cannot create the WAL index (-shm) and fails to read.
+
+        No -shm file there means no other process has the project open in WAL mode, so reading the file as
+        immutable is then safe — unless a -wal file holds committed changes that only a writer can recover.
+        """
+        uri = self.path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "unable to open" not in str(exc):
+                raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({exc})") from None
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ProjectError(
+                f"{self.path}: the folder is read-only and {wal.name} holds changes not yet merged into the "
+                "project; open it once where it is writable (or copy the folder) to recover them"
+            )
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                               check_same_thread=False)
 
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
@@ -151,7 +176,7 @@ class ProjectStore:
     def tx(self) -> Iterator[sqlite3.Connection]:
         """One user action: all of it reaches the disk, or none of it. Nested calls join the outer one."""
         if self.readonly:
-            raise ReadOnlyError(f"{self.path}: opened read-only; changes are not possible")
+            raise ReadOnlyError(f"{self.path}: {self.readonly_reason or 'opened read-only'}; changes are not possible")
         with self._lock:
             if self._depth:
                 self._depth += 1
