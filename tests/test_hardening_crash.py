@@ -1,0 +1,67 @@
+"""Crash safety: a short run of scripts/kill_harness.py (the full run: `python scripts/kill_harness.py --kills 200`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+HARNESS = Path(__file__).resolve().parent.parent / "scripts" / "kill_harness.py"
+
+
+@pytest.fixture(scope="module")
+def harness():
+    spec = importlib.util.spec_from_file_location("kill_harness", HARNESS)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["kill_harness"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_sigkill_during_coding_loses_nothing(harness, tmp_path):
+    result = harness.run(20, workdir=tmp_path, seed=20260124)
+    assert result.failures == []
+    assert result.tried == 20
+    assert result.survived == result.tried
+    assert result.completed_actions > 0  # actions reported done were verified as present
+
+
+def test_model_matches_the_project_without_kills(harness, tmp_path):
+    """The harness's own yardstick: a plan run to completion leaves exactly the modelled state."""
+    path = harness.setup_project(tmp_path)
+    rng = random.Random(5)
+    actions = harness.plan(harness.Model(), rng, 150, [0])
+    assert {a["do"] for a in actions} == {"code", "uncode", "memo", "undo", "redo"}
+    model = harness.Model()
+    for a in actions:
+        model = harness.step(model, a)
+    from mivcode.core.project import Project
+
+    with Project.open(path) as p:
+        for a in actions:
+            if a["do"] == "code":
+                p.add_coding(a["t"], a["turn"], a["code"], harness.CODER)
+            elif a["do"] == "uncode":
+                assert p.remove_codings(a["t"], a["turn"], a["code"], harness.CODER)
+            elif a["do"] == "memo":
+                p.set_turn_memo(a["t"], a["turn"], a["text"], harness.CODER)
+            else:
+                getattr(p, a["do"])(harness.CODER)
+    assert harness.read_state(path) == model.state()
+    assert model.codings and model.memos
+    assert model.events >= sum(1 for a in actions if a["do"] in ("code", "uncode", "memo"))
+
+
+def test_judge_rejects_a_lost_action(harness, tmp_path):
+    """A kill check that cannot fail proves nothing: a state missing a reported coding must be flagged."""
+    path = harness.setup_project(tmp_path)
+    model = harness.step(harness.Model(), {"do": "code", "t": "fg_een", "turn": 1, "code": "pesten"})
+    after = harness.step(model, {"do": "code", "t": "fg_een", "turn": 2, "code": "pesten"})
+    result = harness.Result()
+    with pytest.raises(harness.CheckFailed, match="matches neither"):
+        harness._judge(path, model, after, result, "synthetic")  # the project holds neither coding
+    assert result.survived == 0 and result.tried == 1
