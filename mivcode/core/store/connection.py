@@ -82,6 +82,10 @@ class ProjectStore:
         conn.execute("PRAGMA foreign_keys = ON")
         if not self.readonly:
             try:
+                # never switch another program's SQLite file to WAL: check whose file it is first
+                if self.path.stat().st_size > 0 and conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                    conn.close()
+                    raise ProjectError(f"{self.path}: not a mivcode project (an SQLite file of another program)")
                 conn.execute("PRAGMA journal_mode = WAL")
             except sqlite3.DatabaseError as exc:
                 conn.close()
@@ -100,9 +104,9 @@ class ProjectStore:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             conn.close()
-            if "unable to open" not in str(exc):
+            if not isinstance(exc, sqlite3.OperationalError) or "unable to open" not in str(exc):
                 raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({exc})") from None
         wal = self.path.with_name(self.path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
