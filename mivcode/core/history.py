@@ -41,6 +41,8 @@ def invert(op: dict) -> dict:
         return {"op": "batch", "ops": [invert(o) for o in reversed(op["ops"])]}
     if kind in ("set_coding_memo", "set_turn_memo", "put_code", "recode", "set_suggestion_status"):
         return {**op, "old": op["new"], "new": op["old"]}
+    if kind == "settle":  # an adjudication decision marker: nothing in the tables to reverse
+        return dict(op)
     raise ValueError(f"cannot invert op {kind!r}")
 
 
@@ -71,6 +73,8 @@ def apply(store: ProjectStore, op: dict) -> None:
         )
     elif kind == "set_suggestion_status":
         suggestion_rows.set_status(store, _tid(store, op["transcript"]), op["turn"], op["code"], op["new"])
+    elif kind == "settle":
+        pass  # the decision lives in the event log (see mivcode.core.team.consensus)
     else:
         raise ValueError(f"unknown op {kind!r}")
 
