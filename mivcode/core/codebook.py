@@ -87,8 +87,37 @@ def descendants(codes: list[Code], code_id: str) -> set[str]:
     return out
 
 
+MAX_YAML_DEPTH = 64  # a codebook nests a few levels (patterns: list of lists of mappings); more is hostile
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping (1-based)."""
+    """SafeLoader that remembers the line of every mapping (1-based).
+
+    It also refuses what only a crafted file contains: aliases that repeat a list or mapping (a
+    "billion laughs" file expands to gigabytes when the codebook is read) and nesting deeper than
+    `MAX_YAML_DEPTH` (which would exhaust Python's recursion limit).
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None and not isinstance(target, yaml.ScalarNode):
+                raise yaml.composer.ComposerError(
+                    None, None, f"alias *{event.anchor} repeats a list or mapping; write it out instead",
+                    event.start_mark,
+                )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -132,7 +161,7 @@ def parse_codebook_text(text: str, path: str = "<codebook>") -> tuple[Codebook, 
         line = raw.get("__line__", 1)
         unknown = set(raw) - KNOWN_FIELDS - {"__line__"}
         if unknown:
-            warnings.append(f"{path}:{line}: unknown field(s) ignored: {', '.join(sorted(unknown))}")
+            warnings.append(f"{path}:{line}: unknown field(s) ignored: {', '.join(sorted(map(str, unknown)))}")
         cid = raw.get("id")
         if not isinstance(cid, str) or not ID_RE.match(cid):
             errors.append(f"{path}:{line}: bad or missing id {cid!r} (use lower-case letters, digits, _)")
@@ -176,6 +205,9 @@ def parse_codebook_text(text: str, path: str = "<codebook>") -> tuple[Codebook, 
             errors.append(f"{path}:{line}: code '{cid}' patterns must be a list of token-pattern lists")
             patterns = []
         parent = raw.get("parent")
+        if parent is not None and not isinstance(parent, (str, int)):
+            errors.append(f"{path}:{line}: code '{cid}' parent must be a code id, not a list or mapping")
+            parent = None
         codes.append(
             Code(
                 id=cid,
@@ -197,9 +229,13 @@ def parse_codebook_text(text: str, path: str = "<codebook>") -> tuple[Codebook, 
             )
         )
     errors.extend(validate_structure(codes, path))
+    version = doc.get("version") or 1
+    if isinstance(version, bool) or not re.fullmatch(r"[0-9]+", str(version).strip()):
+        errors.append(f"{path}:1: version must be a whole number, not {str(version)[:40]!r}")
+        version = 1
     book = Codebook(
         name=str(doc.get("name") or Path(path).stem), codes=codes, path=path,
-        version=int(doc.get("version") or 1), warnings=warnings,
+        version=int(version), warnings=warnings,
     )
     return book, errors
 
