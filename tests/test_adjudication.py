@@ -1,0 +1,191 @@
+"""Consensus layer and the adjudication screen (driven through Textual's Pilot)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from mivcode.cli import main
+from mivcode.core.errors import InputError
+from mivcode.core.project import Project
+from mivcode.core.team import consensus
+from mivcode.core.team.agreement import agreement_table
+from mivcode.tui.screens.adjudication import AdjudicationApp, AdjudicationScreen, CodeChoice
+
+T = "fg_roc_studenten"
+
+
+@pytest.fixture
+def coded(project: Project) -> Project:
+    """Agreement on turns 1 and 2; disagreement on turns 3 (ann only) and 5 (different codes)."""
+    project.add_coding(T, 1, "racisme", "ann")
+    project.add_coding(T, 1, "racisme", "bob")
+    project.add_coding(T, 2, "discriminatie", "ann")
+    project.add_coding(T, 2, "discriminatie", "bob")
+    project.add_coding(T, 3, "discriminatie", "ann")
+    project.add_coding(T, 5, "agressie_geweld", "ann")
+    project.add_coding(T, 5, "geaccepteerde_onveiligheid", "bob")
+    return project
+
+
+def _layer(p: Project) -> set[tuple[int, str, str]]:
+    return {(c.turn, c.code, c.origin) for c in p.codings(coder="consensus")}
+
+
+def test_compare_turns(coded):
+    items = consensus.compare_turns(coded, ["ann", "bob"])
+    assert len(items) == 7
+    open_ = [(i.turn, i.codes["ann"], i.codes["bob"]) for i in items if not i.agreed]
+    assert open_ == [(3, {"discriminatie"}, set()), (5, {"agressie_geweld"}, {"geaccepteerde_onveiligheid"})]
+
+
+def test_check_coders(coded):
+    with pytest.raises(InputError, match="2 to 5"):
+        consensus.check_coders(coded, ["ann"])
+    with pytest.raises(InputError, match="result layer"):
+        consensus.check_coders(coded, ["ann", "consensus"])
+    with pytest.raises(InputError, match="'zoe' has no codings"):
+        consensus.check_coders(coded, ["ann", "zoe"])
+
+
+def test_auto_agreed_is_idempotent_undoable_and_logged(coded):
+    result = consensus.auto_agreed(coded, ["ann", "bob"], by="jan")
+    assert (result.turns, result.codings, result.disagreements) == (2, 2, 2)
+    assert _layer(coded) == {(1, "racisme", "consensus"), (2, "discriminatie", "consensus")}
+    again = consensus.auto_agreed(coded, ["ann", "bob"], by="jan")
+    assert again.codings == 0
+    event = [e for e in coded.events("consensus") if e.action == "do"][-1]
+    assert event.payload["by"] == "jan" and event.payload["label"] == "consensus"
+    coded.undo("consensus")
+    assert _layer(coded) == set()
+
+
+def test_decide_and_undo(coded):
+    items = [i for i in consensus.compare_turns(coded, ["ann", "bob"]) if not i.agreed]
+    consensus.decide(coded, items[0], set(), choice="none", by="jan")  # turn 3: no code
+    consensus.decide(coded, items[1], items[1].union, choice="union", by="jan")  # turn 5: both
+    assert consensus.settled_turns(coded) == {(T, 3), (T, 5)}
+    assert _layer(coded) == {(5, "agressie_geweld", "consensus"), (5, "geaccepteerde_onveiligheid", "consensus")}
+    # the span of bob's coding is kept (it starts inside turn 5, not at its start)
+    bob = next(c for c in coded.codings(coder="bob") if c.code == "geaccepteerde_onveiligheid")
+    mine = next(c for c in coded.codings(coder="consensus") if c.code == "geaccepteerde_onveiligheid")
+    assert (mine.start, mine.end) == (bob.start, bob.end)
+    # change of mind: only ann's code
+    fresh = [i for i in consensus.compare_turns(coded, ["ann", "bob"]) if i.turn == 5][0]
+    consensus.decide(coded, fresh, {"agressie_geweld"}, choice="coder:ann", by="jan")
+    assert _layer(coded) == {(5, "agressie_geweld", "consensus")}
+    consensus.undo_last(coded)
+    assert len(_layer(coded)) == 2
+    consensus.undo_last(coded)
+    consensus.undo_last(coded)
+    assert consensus.settled_turns(coded) == set() and _layer(coded) == set()
+
+
+def test_consensus_layer_is_an_ordinary_coder(coded, tmp_path):
+    consensus.auto_agreed(coded, ["ann", "bob"], by="jan")
+    items = [i for i in consensus.compare_turns(coded, ["ann", "bob"]) if not i.agreed]
+    consensus.decide(coded, items[1], {"agressie_geweld"}, choice="coder:ann", by="jan")
+    rows = agreement_table(coded, ["ann", "consensus"], code="agressie_geweld")
+    assert rows[0]["percent"] == 1.0
+    result = CliRunner().invoke(main, ["codings", str(coded.path), "--coder", "consensus", "--json"])
+    assert result.exit_code == 0
+    got = [json.loads(line) for line in result.output.splitlines()]
+    assert {(r["turn"], r["code"], r["origin"]) for r in got} == {
+        (1, "racisme", "consensus"), (2, "discriminatie", "consensus"), (5, "agressie_geweld", "consensus")}
+    # training and export select the layer by its coder name, like any coder
+    if "train" in main.commands:
+        assert any("--coder" in p.opts for p in main.commands["train"].params)
+    if "export" in main.commands:
+        out = tmp_path / "consensus.csv"
+        result = CliRunner().invoke(main, ["export", str(coded.path), str(out), "--coder", "consensus"])
+        assert result.exit_code == 0, result.output
+        import csv
+
+        exported = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+        assert {(int(r["turn"]), r["code"], r["coder"], r["origin"]) for r in exported} == {
+            (1, "racisme", "consensus", "consensus"), (2, "discriminatie", "consensus", "consensus"),
+            (5, "agressie_geweld", "consensus", "consensus")}
+
+
+def test_adjudication_flow_with_pilot(coded):
+    asyncio.run(_flow(coded))
+
+
+async def _flow(coded):
+    consensus.auto_agreed(coded, ["ann", "bob"], by="jan")
+    app = AdjudicationApp(coded, ["ann", "bob"], "jan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicationScreen)
+        assert [(i.turn) for i in screen.items] == [3, 5]
+        assert str(screen.query_one("#adj-progress").render()) == "0 van 2 beslist"
+        assert "Kun je daar meer over vertellen?" in str(screen.query_one("#adj-current").render())
+        assert "Student 2" in str(screen.query_one("#adj-before").render())  # context: the turn before
+        assert "Ze namen liever" in str(screen.query_one("#adj-after").render())  # and after
+        assert "discriminatie" in str(screen.query_one("#adj-coder-1").render()).lower()
+        await pilot.press("2")  # turn 3: bob's side (no code)
+        await pilot.pause()
+        assert screen.current.turn == 5 and screen.settled_count == 1
+        await pilot.press("b")  # turn 5: both
+        await pilot.pause()
+        assert screen.settled_count == 2
+        assert {c for (turn, c, _) in _layer(coded) if turn == 5} == {"agressie_geweld", "geaccepteerde_onveiligheid"}
+        await pilot.press("u")  # undo the union on turn 5
+        await pilot.pause()
+        assert screen.settled_count == 1 and screen.current.turn == 5
+        assert not any(turn == 5 for turn, _, _ in _layer(coded))
+        await pilot.press("e")  # edit: pick codes
+        await pilot.pause()
+        assert isinstance(app.screen, CodeChoice)
+        picker = app.screen
+        from textual.widgets import SelectionList
+
+        selection = picker.query_one(SelectionList)
+        assert set(selection.selected) == {"agressie_geweld", "geaccepteerde_onveiligheid"}
+        selection.deselect("geaccepteerde_onveiligheid")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.settled_count == 2
+        assert str(screen.query_one("#adj-progress").render()) == "2 van 2 beslist"
+        assert {c for (turn, c, _) in _layer(coded) if turn == 5} == {"agressie_geweld"}
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.current.turn == 3
+        await pilot.press("q")
+        await pilot.pause()
+    assert consensus.settled_turns(coded) == {(T, 3), (T, 5)}
+
+
+def test_adjudication_without_disagreements(project):
+    asyncio.run(_nothing(project))
+
+
+async def _nothing(project):
+    project.add_coding(T, 1, "racisme", "ann")
+    project.add_coding(T, 1, "racisme", "bob")
+    app = AdjudicationApp(project, ["ann", "bob"], "jan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Geen verschillen" in str(app.screen.query_one("#adj-position").render())
+        await pilot.press("1", "b", "u", "n")
+        await pilot.pause()
+    assert _layer(project) == set()
+
+
+def test_cli_consensus_and_disagreements(coded):
+    path = str(coded.path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["consensus", path, "--coders", "ann,bob", "--auto", "agreed", "--coder", "jan"])
+    assert result.exit_code == 0, result.output
+    assert "2 codering(en) in 2 beurt(en)" in result.output
+    result = runner.invoke(main, ["disagreements", path, "--coders", "ann,bob", "--json"])
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["turn"], r["settled"]) for r in rows] == [(3, False), (5, False)]
+    result = runner.invoke(main, ["undo", path, "--coder", "consensus"])
+    assert result.exit_code == 0 and "consensus" in result.output
+    result = runner.invoke(main, ["consensus", path, "--coders", "ann", "--auto", "agreed"])
+    assert result.exit_code == 1 and "2 to 5 coders" in result.output
