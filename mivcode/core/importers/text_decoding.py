@@ -10,6 +10,7 @@ than decoded into mojibake.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from mivcode.core.errors import InputError
@@ -21,6 +22,7 @@ _BOMS = (
 )
 # Control characters that never occur in a real transcript (tab, LF, CR, FF are fine).
 _BAD_CONTROLS = {chr(c) for c in range(32) if c not in (9, 10, 12, 13)} | {"\x7f"}
+_BAD_CONTROL_RE = re.compile("[" + "".join(sorted(_BAD_CONTROLS)).replace("\\", "\\\\") + "]")
 
 
 def decode_bytes(data: bytes, filename: str) -> tuple[str, str]:
@@ -54,8 +56,11 @@ def canonical(text: str) -> str:
 
 
 def _check(text: str, filename: str) -> str:
-    if any(ch in _BAD_CONTROLS for ch in text[:65536]):
-        raise InputError(f"{filename}: binary data (control characters), not a text file")
+    # the whole text: a NUL or escape code further down would be stored and break exports (XML) and the screen
+    bad = _BAD_CONTROL_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputError(f"{filename}:{line}: binary data (control character U+{ord(bad.group()):04X}), not a text file")
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         raise InputError(f"{filename}: broken text (unpaired surrogate characters)")
     if not text.strip():
