@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,15 @@ def meta_from_mapping(values: dict[str, str], where: str) -> TranscriptMeta:
     return TranscriptMeta(**std, extra=extra)
 
 
+def check_transcript_name(name: str, where: str) -> None:
+    """A name is shown on one line and may end up in export file names: no line breaks, controls or slashes."""
+    bad = next((ch for ch in name if ch in "/\\" or unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise InputError(f"{where}: transcript name {name!r} contains {bad!r}; use letters, digits, spaces, - or _")
+    if not name.strip() or name.strip() in (".", ".."):
+        raise InputError(f"{where}: transcript name {name!r} is empty")
+
+
 @dataclass(slots=True)
 class ManifestRow:
     path: Path
@@ -99,6 +109,13 @@ def read_manifest(path: Path) -> list[ManifestRow]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _manifest_rows(path, reader)
+    except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: a broken or hostile manifest
+        raise InputError(f"{path}: not a readable CSV manifest near line {reader.line_num + 1} ({exc})") from None
+
+
+def _manifest_rows(path: Path, reader: csv.DictReader) -> list[ManifestRow]:
     if not reader.fieldnames:
         raise InputError(f"{path}: manifest has no header row")
     columns = [COLUMN_ALIASES.get(c.strip().lower(), c.strip()) for c in reader.fieldnames]
@@ -118,7 +135,10 @@ def read_manifest(path: Path) -> list[ManifestRow]:
         seen.add(file_path)
         if not file_path.exists():
             raise InputError(f"{path}:{lineno}: names a missing file '{values['file']}'")
-        rows.append(ManifestRow(file_path, values.get("name") or None, meta_from_mapping(values, f"{path}:{lineno}")))
+        name = values.get("name") or None
+        if name is not None:
+            check_transcript_name(name, f"{path}:{lineno}")
+        rows.append(ManifestRow(file_path, name, meta_from_mapping(values, f"{path}:{lineno}")))
     return rows
 
 
@@ -141,6 +161,7 @@ def read_transcript_file(path: Path, name: str | None = None, meta: TranscriptMe
     segments = reader(data, str(path))
     if not any(s.speaker for s in segments):
         raise InputError(f"{path}: no speaker turns found (expected lines like 'Gespreksleider: ...')")
+    check_transcript_name(name or path.stem, str(path))
     transcript = build_transcript(
         name or path.stem, segments, merge_same_speaker=merge, meta=meta,
         source_file=path.name, source_format=ext.lstrip("."),
