@@ -1,3 +1,131 @@
-"""Commands of this area register on `mivcode.cli.base.main` (filled in by its issue)."""
+"""Reports and exchange: `export` (xlsx, csv, qdpx, qdc), `import-qdpx`, `codebook-import`."""
 
-from mivcode.cli.base import main  # noqa: F401
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from mivcode.cli.base import coder_option, main, open_project, project_argument
+from mivcode.core.config import resolve_coder
+from mivcode.core.errors import InputError
+
+FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".qdpx": "qdpx", ".qdc": "qdc"}
+
+
+@contextmanager
+def _atomic(out: Path):
+    """Write beside the target and rename at the end: a failed export never leaves half a file."""
+    if not out.parent.exists():
+        raise InputError(f"{out}: folder {out.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes it private; an export is an ordinary file
+        try:
+            os.replace(tmp_path, out)
+        except PermissionError:
+            raise InputError(f"{out}: cannot overwrite (is it open in Excel?)") from None
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+@main.command("export")
+@project_argument
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--coder", "layer", metavar="NAME|consensus",
+              help="Count this coder's codings (or the consensus layer). Default: the consensus layer when it "
+                   "exists, else the only coder, else all coders together with the same span and code counted "
+                   "once. The first rows of every sheet say which.")
+@click.option("--min-cell", type=click.IntRange(min=2), metavar="N",
+              help="Privacy: show counts from 1 to N-1 as \"<N\" (xlsx and csv --frequencies).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="Language of sheet names and headings (xlsx).")
+@click.option("--frequencies", is_flag=True, help="csv: the per-institution table instead of one row per segment.")
+@click.option("--no-bom", is_flag=True,
+              help="csv: plain UTF-8. By default a byte-order mark is written so Excel on Windows reads accents.")
+@click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
+              help="csv: field separator (Dutch Excel opens ';' files with a double click).")
+def export(project: str, out: str, layer: str | None, min_cell: int | None, lang: str, frequencies: bool,
+           no_bom: bool, delimiter: str) -> None:
+    """Export to OUT: a report workbook (.xlsx), a table (.csv) or REFI-QDA (.qdpx project, .qdc codebook).
+
+    \b
+    .xlsx  per institution × theme: segments, focus groups, share of turns; the same
+           per group, leerweg and niveau; transcript × code and co-occurrence matrices;
+           every quote (Citaten); the codebook; agreement when several coders coded.
+    .csv   one row per coded segment (tidy), or --frequencies.
+    .qdpx  the whole project for ATLAS.ti, MAXQDA, NVivo, QualCoder (all coders).
+    .qdc   the codebook only.
+
+    Text that a spreadsheet could run as a formula (=, +, -, @) is always stored as text.
+    """
+    target = Path(out)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise click.UsageError(f"{out}: unknown format; use .xlsx, .csv, .qdpx or .qdc")
+    with open_project(project, readonly=True) as p, _atomic(target) as tmp:
+        if fmt == "xlsx":
+            from mivcode.core.exports.excel import ExcelOptions, export_excel
+
+            res = export_excel(p, tmp, ExcelOptions(coder=layer, min_cell=min_cell, lang=lang))
+            msg = f"wrote {target}: {len(res.sheets)} sheets, {res.segments} segments ({res.layer.describe('en')})"
+        elif fmt == "csv":
+            from mivcode.core.exports.csv_export import CsvOptions, export_csv
+
+            n, used = export_csv(p, tmp, CsvOptions(coder=layer, frequencies=frequencies, min_cell=min_cell,
+                                                    bom=not no_bom, delimiter="\t" if delimiter == "tab" else delimiter))
+            msg = f"wrote {target}: {n} rows ({used.describe('en')})"
+        elif fmt == "qdpx":
+            from mivcode.core.exports.refi_export import export_qdpx
+
+            r = export_qdpx(p, tmp)
+            msg = (f"wrote {target}: {r.sources} transcripts, {r.codes} codes, {r.codings} codings "
+                   f"in {r.selections} selections")
+        else:
+            from mivcode.core.exports.refi_export import export_qdc
+
+            msg = f"wrote {target}: {export_qdc(p, tmp)} codes"
+    click.echo(msg)
+
+
+@main.command("import-qdpx")
+@project_argument
+@click.argument("file", type=click.Path(dir_okay=False))
+@coder_option
+def import_qdpx(project: str, file: str, coder: str | None) -> None:
+    """Import a REFI-QDA project (.qdpx from ATLAS.ti, MAXQDA, NVivo, QualCoder, Taguette).
+
+    Transcripts, codes (with their hierarchy) and codings with their coders come in, in one
+    transaction; importing the same file again adds nothing.
+    """
+    from mivcode.core.importers.refi_qda import import_qdpx as run
+
+    with open_project(project) as p:
+        r = run(p, file, coder=resolve_coder(coder))
+    for w in r.warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(f"imported {file}: {len(r.transcripts_added)} transcripts ({len(r.transcripts_existing)} already "
+               f"present), {len(r.codes_added)} new codes ({r.codes_existing} known), {r.codings_added} codings "
+               f"({r.codings_existing} already present)")
+
+
+@main.command("codebook-import")
+@project_argument
+@click.argument("file", type=click.Path(dir_okay=False))
+@coder_option
+def codebook_import(project: str, file: str, coder: str | None) -> None:
+    """Add the codes of a REFI-QDA codebook (.qdc) to a project; existing codes are kept."""
+    from mivcode.core.importers.refi_qda import import_qdc
+
+    with open_project(project) as p:
+        r = import_qdc(p, file, coder=resolve_coder(coder))
+    click.echo(f"codebook imported from {file}: {len(r.codes_added)} new codes, {r.codes_existing} already present")

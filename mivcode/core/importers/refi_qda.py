@@ -1,0 +1,696 @@
+"""REFI-QDA import: `.qdpx` projects and `.qdc` codebooks from ATLAS.ti, MAXQDA, NVivo, QualCoder, Taguette.
+
+Safety first, because these files come from outside:
+- XML is parsed with defusedxml (no DTDs, no entities, no external references);
+- the zip is never extracted: members are read in memory, by name, with a
+  cap on declared and actual sizes (zip bombs) — a member name like
+  `../../x` is simply a name we never resolve against the disk;
+- the whole import is one transaction: a broken file changes nothing.
+
+Tools differ: `Sources/` or `sources/`, a `.qde` named after the project,
+`plainTextPath` with or without `internal://`, a BOM before the text (the
+positions then count from after it), NVivo's rich-text-only sources. Text
+becomes our canonical layout (one `Speaker: utterance` line per turn, or one
+paragraph per turn with speaker "Onbekend" when the text has no labels), and
+every selection's positions are mapped from the tool's text to ours.
+
+Codes get stable ids (slug of the name); the REFI guid → id mapping is kept
+in the project so importing the same file again adds nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from mivcode.core.codebook import COLOR_RE, ID_RE, Codebook, validate_structure
+from mivcode.core.errors import InputError
+from mivcode.core.importers.turn_builder import content_hash, split_speaker
+from mivcode.core.model import ORIGINS, STANDARD_META, Code, Transcript, TranscriptMeta, Turn
+from mivcode.core.store import exports as export_rows
+from mivcode.core.store.connection import now_iso
+
+MAX_MEMBER_BYTES = 64 * 2**20  # one .qde or source text
+MAX_TOTAL_BYTES = 512 * 2**20  # everything we read from one archive
+MAX_RATIO = 200  # declared uncompressed / compressed size beyond which a member is a bomb
+UNKNOWN_SPEAKER = "Onbekend"
+IMPORT_CODER = "refi-import"
+SIDECAR = "mivcode.json"
+_META_NAMES = {
+    "institution": "institution", "instelling": "institution", "school": "institution",
+    "group": "group", "groep": "group", "leerweg": "leerweg", "niveau": "niveau", "level": "niveau",
+    "locatie": "locatie", "location": "locatie", "datum": "datum", "date": "datum",
+}
+
+
+@dataclass(slots=True)
+class RefiImportReport:
+    transcripts_added: list[str] = field(default_factory=list)
+    transcripts_existing: list[str] = field(default_factory=list)
+    codes_added: list[str] = field(default_factory=list)
+    codes_existing: int = 0
+    codings_added: int = 0
+    codings_existing: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- reading the archive safely ----------------------------------------------------------
+
+
+class _Archive:
+    """Members of a zip by case-insensitive name, read in memory with size caps."""
+
+    def __init__(self, data: bytes, filename: str):
+        self.filename = filename
+        self.read_total = 0
+        try:
+            self.zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+            raise InputError(f"{filename}: not a REFI-QDA project (not a zip archive)") from None
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            if info.is_dir():
+                continue
+            self.members.setdefault(_norm_member(info.filename), info)
+
+    def find(self, name: str) -> zipfile.ZipInfo | None:
+        return self.members.get(_norm_member(name))
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        if info.flag_bits & 0x1:
+            raise InputError(f"{self.filename}: member '{info.filename}' is encrypted")
+        if info.file_size > MAX_MEMBER_BYTES or (
+            info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 2**20
+        ):
+            raise InputError(f"{self.filename}: member '{info.filename}' unpacks to {info.file_size // 2**20} MB "
+                             "(too large, possibly a zip bomb)")
+        try:
+            with self.zf.open(info) as fh:
+                data = fh.read(MAX_MEMBER_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise InputError(f"{self.filename}: member '{info.filename}' is damaged ({exc})") from None
+        if len(data) > MAX_MEMBER_BYTES:  # the declared size lied
+            raise InputError(f"{self.filename}: member '{info.filename}' is larger than it claims (zip bomb)")
+        self.read_total += len(data)
+        if self.read_total > MAX_TOTAL_BYTES:
+            raise InputError(f"{self.filename}: unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB (zip bomb)")
+        return data
+
+    def qde(self) -> zipfile.ZipInfo:
+        roots = [i for n, i in self.members.items() if n.endswith(".qde") and "/" not in n]
+        if not roots:
+            roots = [i for n, i in self.members.items() if n.endswith(".qde")]
+        if not roots:
+            raise InputError(f"{self.filename}: not a REFI-QDA project (no .qde file in the archive)")
+        roots.sort(key=lambda i: (_norm_member(i.filename) != "project.qde", i.filename))
+        return roots[0]
+
+
+def _norm_member(name: str) -> str:
+    """Compare member names without case, backslashes or leading './' (Sources/ vs sources/)."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    return "/".join(parts).lower()
+
+
+def parse_xml(data: bytes, filename: str) -> Element:
+    """defusedxml: DTDs, entity declarations and external references are refused."""
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
+    try:
+        return DET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise InputError(f"{filename}: refused unsafe XML ({exc.__class__.__name__}: DTDs and entities are not "
+                         "allowed)") from None
+    except (ParseError, ValueError) as exc:
+        raise InputError(f"{filename}: not valid XML ({exc})") from None
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(el: Element, name: str) -> list[Element]:
+    return [c for c in el if _local(c.tag) == name]
+
+
+def _child(el: Element, name: str) -> Element | None:
+    for c in el:
+        if _local(c.tag) == name:
+            return c
+    return None
+
+
+def _raw_text(el: Element | None) -> str:
+    """Text exactly as written (a memo may begin with a tab)."""
+    return "".join(el.itertext()) if el is not None else ""
+
+
+def _text_of(el: Element | None) -> str:
+    return "".join(el.itertext()).strip() if el is not None else ""
+
+
+# -- codes -------------------------------------------------------------------------------
+
+
+def slugify(name: str) -> str:
+    """A REFI code name → an id our codebook accepts: lower-case ASCII, digits and `_`."""
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")[:60].strip("_")
+    return s or "code"
+
+
+@dataclass(slots=True)
+class _RefiCode:
+    guid: str
+    name: str
+    parent_guid: str | None
+    color: str | None
+    description: str
+
+
+def _walk_codes(codes_el: Element | None, parent: str | None = None) -> list[_RefiCode]:
+    out: list[_RefiCode] = []
+    if codes_el is None:
+        return out
+    for el in _children(codes_el, "Code"):
+        guid = (el.get("guid") or "").strip("{} ").lower()
+        if not guid:
+            continue
+        out.append(_RefiCode(guid, (el.get("name") or "").strip() or guid, parent, el.get("color"),
+                             _text_of(_child(el, "Description"))))
+        out.extend(_walk_codes(el, guid))
+    return out
+
+
+def _color(value: str | None) -> str:
+    if not value:
+        return "#888888"
+    v = value.strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", v):
+        v = "#" + "".join(ch * 2 for ch in v[1:])
+    return v.lower() if COLOR_RE.match(v) else "#888888"
+
+
+def _plan_codes(project, refi_codes: list[_RefiCode], sidecar_codes: dict, report: RefiImportReport,
+                ) -> tuple[dict[str, str], list[Code], dict[str, str]]:
+    """guid → our id for every REFI code, the codes to add, and the guid mapping to store."""
+    existing = {c.id: c for c in project.codes()}
+    by_label = {c.label.casefold(): c.id for c in existing.values()}
+    known = export_rows.refi_guids(project.store)
+    shortcuts = {c.shortcut for c in existing.values() if c.shortcut}
+    guid_to_id: dict[str, str] = {}
+    new: list[Code] = []
+    taken = set(existing)
+    order = max((c.order for c in existing.values()), default=-1) + 1
+    for rc in refi_codes:
+        full = sidecar_codes.get(rc.guid)
+        parent_id = guid_to_id.get(rc.parent_guid) if rc.parent_guid else None
+        if rc.guid in known and known[rc.guid] in existing:
+            guid_to_id[rc.guid] = known[rc.guid]
+            report.codes_existing += 1
+            continue
+        if full and isinstance(full.get("id"), str) and full["id"] in existing:
+            guid_to_id[rc.guid] = full["id"]
+            report.codes_existing += 1
+            continue
+        same = by_label.get(rc.name.casefold())
+        if same is not None and existing[same].parent == parent_id and not full:
+            guid_to_id[rc.guid] = same
+            report.codes_existing += 1
+            continue
+        cid = full["id"] if full and isinstance(full.get("id"), str) and ID_RE.match(full["id"]) else slugify(rc.name)
+        base, n = cid, 2
+        while cid in taken:
+            cid, n = f"{base}_{n}", n + 1
+        taken.add(cid)
+        guid_to_id[rc.guid] = cid
+        code = _code_from(full, cid, rc, parent_id, order)
+        if code.shortcut in shortcuts:
+            code.shortcut = None
+        if code.shortcut:
+            shortcuts.add(code.shortcut)
+        order += 1
+        new.append(code)
+        report.codes_added.append(cid)
+    # `requires` may only name codes that exist after the import
+    all_ids = taken
+    for c in new:
+        c.requires = [r for r in c.requires if r in all_ids]
+    mapping = {**known, **guid_to_id}
+    return guid_to_id, new, mapping
+
+
+def _code_from(full: dict | None, cid: str, rc: _RefiCode, parent_id: str | None, order: int) -> Code:
+    if full:
+        def lst(key: str) -> list:
+            v = full.get(key)
+            return [str(x) for x in v] if isinstance(v, list) and key != "patterns" else (v if isinstance(v, list) else [])
+
+        sc = full.get("shortcut")
+        return Code(
+            id=cid, label=str(full.get("label") or rc.name), parent=parent_id,
+            label_en=full.get("label_en") if isinstance(full.get("label_en"), str) else None,
+            definition=str(full.get("definition") or ""), include=str(full.get("include") or ""),
+            exclude=str(full.get("exclude") or ""), examples=lst("examples"), keywords=lst("keywords"),
+            patterns=[p for p in lst("patterns") if isinstance(p, list) and all(isinstance(t, dict) for t in p)],
+            markers=lst("markers"), requires=lst("requires"), color=_color(full.get("color") or rc.color),
+            shortcut=sc if isinstance(sc, str) and len(sc) == 1 else None,
+            order=int(full["order"]) if isinstance(full.get("order"), int) else order,
+        )
+    return Code(id=cid, label=rc.name, parent=parent_id, definition=rc.description, color=_color(rc.color), order=order)
+
+
+# -- text → canonical transcript, with an offset map ----------------------------------------
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A run of source text copied into the canonical text."""
+
+    src_start: int
+    src_end: int
+    dst_start: int
+    src_text: str
+    dst_len: int
+
+
+@dataclass(slots=True)
+class _Layout:
+    transcript_text: str
+    turns: list[Turn]
+    pieces: list[_Piece]
+
+    def map_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Source positions → canonical positions; a span in a gap snaps to the text next to it."""
+        if not self.pieces:
+            return None
+        starts = [p.src_start for p in self.pieces]
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and start < self.pieces[i].src_end:
+            new_start = self._inside(self.pieces[i], start)
+        else:
+            i += 1
+            if i >= len(self.pieces):
+                return None
+            new_start = self.pieces[i].dst_start
+        j = bisect_right(starts, end - 1) - 1
+        if j < 0:
+            return None
+        p = self.pieces[j]
+        new_end = self._inside(p, end) if end <= p.src_end else p.dst_start + p.dst_len
+        if new_end <= new_start:
+            return None
+        return new_start, new_end
+
+    @staticmethod
+    def _inside(p: _Piece, pos: int) -> int:
+        k = pos - p.src_start
+        if p.dst_len == len(p.src_text):
+            return p.dst_start + k
+        return p.dst_start + len(unicodedata.normalize("NFC", p.src_text[:k]))
+
+
+def layout_text(raw: str) -> _Layout:
+    """Turns by speaker label where the text has them, else one turn per paragraph."""
+    lines: list[tuple[int, str]] = []  # (source offset of the stripped line, stripped line)
+    for m in re.finditer(r"[^\r\n]+", raw):
+        line = m.group(0)
+        stripped = line.strip()
+        if stripped:
+            lines.append((m.start() + (len(line) - len(line.lstrip())), stripped))
+    labelled = [split_speaker(s) for _, s in lines]
+    n_labels = sum(1 for h in labelled if h)
+    use_labels = n_labels >= 2 or (n_labels == 1 and len(lines) == 1)
+    turns_src: list[tuple[str, list[tuple[int, str]]]] = []  # speaker, [(offset, text)]
+    for (off, s), hit in zip(lines, labelled):
+        if use_labels and hit:
+            speaker, rest, _ = hit
+            turns_src.append((speaker, [(off + len(s) - len(rest), rest)] if rest else []))
+        elif use_labels and turns_src:
+            turns_src[-1][1].append((off, s))
+        else:
+            turns_src.append((UNKNOWN_SPEAKER, [(off, s)]))
+    text_parts: list[str] = []
+    turns: list[Turn] = []
+    pieces: list[_Piece] = []
+    pos = 0
+    for speaker, chunks in turns_src:
+        if not chunks:
+            continue
+        speaker = " ".join(speaker.split())
+        prefix = f"{speaker}: "
+        pos_turn = pos + len(prefix)
+        body: list[str] = []
+        cur = pos_turn
+        for k, (off, chunk) in enumerate(chunks):
+            if k:
+                cur += 1  # "\n" between lines of one turn
+            norm = unicodedata.normalize("NFC", chunk)
+            pieces.append(_Piece(off, off + len(chunk), cur, chunk, len(norm)))
+            body.append(norm)
+            cur += len(norm)
+        utter = "\n".join(body)
+        turns.append(Turn(len(turns), speaker, pos_turn, pos_turn + len(utter)))
+        text_parts.append(prefix + utter)
+        pos = pos_turn + len(utter) + 1
+    return _Layout("\n".join(text_parts), turns, pieces)
+
+
+def _sidecar_layout(text: str, info: dict) -> _Layout | None:
+    """Our own export: take the turns as they were, if they fit the text."""
+    turns_raw = info.get("turns")
+    if not isinstance(turns_raw, list) or not turns_raw:
+        return None
+    turns: list[Turn] = []
+    prev = 0
+    for i, u in enumerate(turns_raw):
+        if not (isinstance(u, list) and len(u) >= 3 and isinstance(u[0], str) and isinstance(u[1], int)
+                and isinstance(u[2], int) and prev <= u[1] <= u[2] <= len(text)):
+            return None
+        ts = u[3] if len(u) > 3 and isinstance(u[3], (int, float)) else None
+        te = u[4] if len(u) > 4 and isinstance(u[4], (int, float)) else None
+        turns.append(Turn(i, u[0], u[1], u[2], ts, te))
+        prev = u[2]
+    return _Layout(text, turns, [_Piece(0, len(text), 0, text, len(text))])
+
+
+# -- the import ------------------------------------------------------------------------------
+
+
+def _decode_source(data: bytes, where: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # the positions of a tool that writes a BOM count from after it
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise InputError(f"{where}: invalid UTF-16 text") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: source text is not UTF-8 (byte {exc.start})") from None
+
+
+def _source_text(arc: _Archive, el: Element, where: str, report: RefiImportReport) -> tuple[str | None, bool]:
+    """The plain text of a TextSource, and whether the selections' positions refer to it."""
+    inline = _child(el, "PlainTextContent")
+    if inline is not None and inline.text:
+        return inline.text, True
+    path = el.get("plainTextPath") or ""
+    data = _member_by_path(arc, path)
+    if data is not None:
+        text = _decode_source(data, f"{arc.filename}: {path}")
+        if text.strip():
+            return text, True
+    rich = el.get("richTextPath") or ""
+    if rich.lower().endswith(".docx"):
+        rdata = _member_by_path(arc, rich)
+        if rdata is not None:
+            from mivcode.core.importers.word import read_docx
+
+            segs = read_docx(rdata, f"{arc.filename}: {rich}")
+            lines = [f"{s.speaker}: {s.text}" if s.speaker else s.text for s in segs]
+            if not segs:  # no labels: the docx importer found no turns; fall back to its paragraphs
+                import docx
+
+                lines = [p.text for p in docx.Document(io.BytesIO(rdata)).paragraphs]
+            text = "\n".join(lines)
+            if text.strip():
+                return text, False
+    if not path and not rich:
+        report.warnings.append(f"{where}: no plainTextPath; skipped")
+    else:
+        report.warnings.append(f"{where}: text '{path or rich}' is missing or empty; skipped")
+    return None, False
+
+
+def _member_by_path(arc: _Archive, path: str) -> bytes | None:
+    """`internal://x.txt` → sources/x.txt; a bare or relative path → sources/<name> or <name>."""
+    if not path:
+        return None
+    p = path[len("internal://"):] if path.lower().startswith("internal://") else path
+    name = PurePosixPath(p.replace("\\", "/")).name
+    if not name:
+        return None
+    for candidate in (f"sources/{name}", name, p):
+        info = arc.find(candidate)
+        if info is not None:
+            return arc.read(info)
+    return None
+
+
+def _meta_from(el: Element, var_names: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for vv in _children(el, "VariableValue"):
+        ref = _child(vv, "VariableRef")
+        name = var_names.get((ref.get("targetGUID") or "").strip("{} ").lower()) if ref is not None else None
+        if not name:
+            continue
+        value = next((_text_of(c) for c in vv if _local(c.tag).endswith("Value") and _local(c.tag) != "VariableRef"),
+                     "")
+        if value:
+            out[name] = value
+    return out
+
+
+def _meta(values: dict[str, str]) -> TranscriptMeta:
+    std: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for k, v in values.items():
+        key = _META_NAMES.get(k.strip().lower())
+        if key:
+            std.setdefault(key, v)
+        else:
+            extra[k] = v
+    return TranscriptMeta(**std, extra=extra)
+
+
+def _guid(value: str | None) -> str:
+    return (value or "").strip("{} ").lower()
+
+
+def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
+    """Bring a REFI-QDA project into `project` in one transaction."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: file not found") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+    if not data:
+        raise InputError(f"{p}: empty file, not a REFI-QDA project")
+    arc = _Archive(data, str(p))
+    root = parse_xml(arc.read(arc.qde()), f"{p}: {arc.qde().filename}")
+    if _local(root.tag) != "Project":
+        raise InputError(f"{p}: the .qde is not a REFI-QDA project (root element <{_local(root.tag)}>)")
+    sidecar = _read_sidecar(arc)
+    report = RefiImportReport()
+    users = {_guid(u.get("guid")): (u.get("name") or u.get("id") or u.get("guid") or "").strip()
+             for u in _children(_child(root, "Users") or Element("x"), "User")}
+    codebook_el = _child(root, "CodeBook")
+    refi_codes = _walk_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+    var_names = {_guid(v.get("guid")): v.get("name") or "" for v in
+                 _children(_child(root, "Variables") or Element("x"), "Variable")}
+    notes = {_guid(n.get("guid")): _raw_text(_child(n, "PlainTextContent")) or _text_of(_child(n, "Description"))
+             for n in _children(_child(root, "Notes") or Element("x"), "Note")}
+    case_meta: dict[str, dict[str, str]] = {}
+    for case in _children(_child(root, "Cases") or Element("x"), "Case"):
+        values = _meta_from(case, var_names)
+        for ref in _children(case, "SourceRef"):
+            case_meta.setdefault(_guid(ref.get("targetGUID")), {}).update(values)
+
+    try:
+        with project.store.tx():
+            guid_to_id, new_codes, mapping = _plan_codes(project, refi_codes, sidecar.get("codes", {}), report)
+            if new_codes:
+                _add_codes(project, new_codes, coder, str(p))
+            export_rows.save_refi_guids(project.store, mapping)
+            sources_el = _child(root, "Sources")
+            for el in list(sources_el) if sources_el is not None else []:
+                _import_source(project, arc, el, p, users, guid_to_id, var_names, notes, case_meta, sidecar,
+                               coder, report)
+    finally:
+        project._invalidate_codes()
+    return report
+
+
+def _read_sidecar(arc: _Archive) -> dict:
+    info = arc.find(SIDECAR)
+    if info is None:
+        return {}
+    try:
+        data = json.loads(arc.read(info).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != "mivcode-refi":
+        return {}
+    for key in ("codes", "sources", "codings"):
+        if not isinstance(data.get(key), dict):
+            data[key] = {}
+    return data
+
+
+def _add_codes(project, new_codes: list[Code], coder: str | None, where: str) -> None:
+    codes = project.codes() + new_codes
+    errors = validate_structure(codes, where)
+    if errors:
+        raise InputError(errors[0], details=errors)
+    project.apply_codebook(Codebook(name="import", codes=codes, path=where), coder=coder)
+
+
+def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str, str],
+                   guid_to_id: dict[str, str], var_names: dict[str, str], notes: dict[str, str],
+                   case_meta: dict[str, dict[str, str]], sidecar: dict, coder: str | None,
+                   report: RefiImportReport) -> None:
+    kind = _local(el.tag)
+    sguid = _guid(el.get("guid"))
+    text_path = (el.get("plainTextPath") or el.get("richTextPath") or "").replace("\\", "/")
+    name = (el.get("name") or "").strip() or PurePosixPath(text_path).stem or sguid or "source"
+    where = f"{p}: source '{name}'"
+    if kind != "TextSource":
+        report.warnings.append(f"{where}: {kind} is not text; skipped")
+        return
+    raw, positions_fit = _source_text(arc, el, where, report)
+    if raw is None:
+        return
+    info = sidecar.get("sources", {}).get(sguid)
+    layout = _sidecar_layout(raw, info) if isinstance(info, dict) else None
+    if layout is None:
+        layout = layout_text(raw)
+    if not layout.turns:
+        report.warnings.append(f"{where}: no text; skipped")
+        return
+    if isinstance(info, dict):
+        name = str(info.get("name") or name)
+        m = info.get("meta") if isinstance(info.get("meta"), dict) else {}
+        meta = TranscriptMeta(**{k: (str(m[k]) if m.get(k) is not None else None) for k in STANDARD_META},
+                              extra={str(k): str(v) for k, v in (m.get("extra") or {}).items()})
+        source_file = str(info.get("source_file") or p.name)
+        source_format = str(info.get("source_format") or "refi-qda")
+    else:
+        meta = _meta({**case_meta.get(sguid, {}), **_meta_from(el, var_names)})
+        source_file, source_format = p.name, "refi-qda"
+    h = content_hash(layout.transcript_text)
+    tname = project.find_transcript_by_hash(h)
+    if tname is None:
+        tname = _unique_name(project, name)
+        t = Transcript(tname, layout.transcript_text, layout.turns, meta, h, source_file, source_format)
+        project.add_transcript(t, coder)
+        report.transcripts_added.append(tname)
+    else:
+        report.transcripts_existing.append(tname)
+    _import_codings(project, el, tname, layout, positions_fit, users, guid_to_id, notes, sidecar, where, coder,
+                    report)
+
+
+def _unique_name(project, name: str) -> str:
+    existing = set(project.transcript_names())
+    base = name.replace("/", "_")
+    cand, n = base, 2
+    while cand in existing:
+        cand, n = f"{base}_{n}", n + 1
+    return cand
+
+
+def _import_codings(project, el: Element, tname: str, layout: _Layout, positions_fit: bool, users: dict[str, str],
+                    guid_to_id: dict[str, str], notes: dict[str, str], sidecar: dict, where: str,
+                    coder: str | None, report: RefiImportReport) -> None:
+    existing = {(c.start, c.end, c.code, c.coder) for c in project.codings(transcript=tname)}
+    side_codings = sidecar.get("codings", {})
+    ops: list[dict] = []
+    skipped = 0
+    whole = [(0, len(layout.transcript_text), el)]  # TextSource-level codings code the whole text
+    sels = [(s.get("startPosition"), s.get("endPosition"), s) for s in _children(el, "PlainTextSelection")]
+    for start_raw, end_raw, holder in whole + sels:
+        codings = _children(holder, "Coding")
+        if not codings:
+            continue
+        if holder is el:
+            span: tuple[int, int] | None = (layout.turns[0].start, layout.turns[-1].end)
+        else:
+            try:
+                s0, e0 = int(str(start_raw)), int(str(end_raw))
+            except ValueError:
+                skipped += len(codings)
+                continue
+            if not positions_fit or s0 < 0 or e0 <= s0:
+                skipped += len(codings)
+                continue
+            span = layout.map_span(s0, e0)
+        if span is None:
+            skipped += len(codings)
+            continue
+        sel_memo = _text_of(_child(holder, "Description")) or " ".join(
+            notes.get(_guid(r.get("targetGUID")), "") for r in _children(holder, "NoteRef")).strip()
+        for cod in codings:
+            ref = _child(cod, "CodeRef")
+            code = guid_to_id.get(_guid(ref.get("targetGUID"))) if ref is not None else None
+            if code is None:
+                skipped += 1
+                continue
+            user = _guid(cod.get("creatingUser") or holder.get("creatingUser"))
+            who = users.get(user) or IMPORT_CODER
+            extra = side_codings.get(_guid(cod.get("guid")), {})
+            memo = "\n".join(m for m in (notes.get(_guid(r.get("targetGUID"))) for r in _children(cod, "NoteRef")) if m)
+            origin = extra.get("origin") if extra.get("origin") in ORIGINS else "import"
+            key = (span[0], span[1], code, who)
+            if key in existing:
+                report.codings_existing += 1
+                continue
+            existing.add(key)
+            ops.append({"op": "add_coding", "coding": {
+                "transcript": tname, "start": span[0], "end": span[1], "code": code, "coder": who, "origin": origin,
+                "memo": memo or sel_memo or None,
+                "created_at": extra.get("created_at") or cod.get("creationDateTime") or now_iso(), "id": None}})
+    if skipped:
+        report.warnings.append(f"{where}: {skipped} coding(s) skipped (position outside the text, unknown code, "
+                               "or text only available as rich text)")
+    if ops:
+        project._do(coder, {"op": "batch", "ops": ops})
+        report.codings_added += len(ops)
+
+
+def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
+    """Add the codes of a REFI-QDA codebook (`.qdc`, or the codebook inside a `.qde`)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: file not found") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+    if len(data) > MAX_MEMBER_BYTES:
+        raise InputError(f"{p}: {len(data) // 2**20} MB is too large for a codebook")
+    if not data.strip():
+        raise InputError(f"{p}: empty file, not a REFI-QDA codebook")
+    root = parse_xml(data, str(p))
+    if _local(root.tag) == "Project":
+        root = _child(root, "CodeBook") or Element("CodeBook")
+    if _local(root.tag) != "CodeBook":
+        raise InputError(f"{p}: not a REFI-QDA codebook (root element <{_local(root.tag)}>)")
+    refi_codes = _walk_codes(_child(root, "Codes"))
+    if not refi_codes:
+        raise InputError(f"{p}: the codebook has no codes")
+    report = RefiImportReport()
+    try:
+        with project.store.tx():
+            _, new_codes, mapping = _plan_codes(project, refi_codes, {}, report)
+            if new_codes:
+                _add_codes(project, new_codes, coder, str(p))
+            export_rows.save_refi_guids(project.store, mapping)
+    finally:
+        project._invalidate_codes()
+    return report
+
+

@@ -1,0 +1,157 @@
+"""REFI-QDA export: schema-valid project and codebook, and an exact round trip."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mivcode.cli import main
+from mivcode.core.exports.refi_export import export_qdc, export_qdpx
+from mivcode.core.importers.refi_qda import import_qdpx
+from mivcode.core.project import Project
+from tests.test_export_excel import build_project
+
+
+def shared_dir() -> Path | None:
+    """`../shared` beside the clone (as in CI), or MIVCODE_SHARED_DIR."""
+    env = os.environ.get("MIVCODE_SHARED_DIR")
+    for cand in ([Path(env)] if env else []) + [Path(__file__).resolve().parents[2] / "shared"]:
+        if (cand / "refi-qda" / "Project.xsd").exists():
+            return cand
+    return None
+
+
+def schema(name: str):
+    etree = pytest.importorskip("lxml.etree")
+    base = shared_dir()
+    if base is None:
+        pytest.skip("../shared/refi-qda not present")
+    return etree.XMLSchema(etree.parse(str(base / "refi-qda" / name)))
+
+
+def _validate(xsd: str, data: bytes) -> None:
+    from lxml import etree
+
+    s = schema(xsd)
+    doc = etree.fromstring(data)
+    assert s.validate(doc), s.error_log
+
+
+@pytest.fixture
+def rich_project(tmp_path, small_codebook):
+    p = build_project(tmp_path, small_codebook, consensus=True)
+    p.set_coding_memo(p.codings(coder="anna")[0].id, "Let op: één citaat, ook \"quotes\" & <tags>", "anna")
+    yield p
+    p.close()
+
+
+def test_qdpx_layout_and_schema(rich_project, tmp_path):
+    out = tmp_path / "p.qdpx"
+    res = export_qdpx(rich_project, out)
+    assert res.sources == 3 and res.codings == len(rich_project.codings())
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        qde = zf.read("project.qde")
+        _validate("Project.xsd", qde)
+        from lxml import etree
+
+        root = etree.fromstring(qde)
+        ns = {"q": "urn:QDA-XML:project:1.0"}
+        sources = root.findall(".//q:TextSource", ns)
+        assert len(sources) == 3
+        for s in sources:
+            path = s.get("plainTextPath")
+            assert path == f"internal://{s.get('guid')}.txt"
+            data = zf.read("sources/" + path[len("internal://"):])
+            assert not data.startswith(b"\xef\xbb\xbf")
+            text = data.decode("utf-8")
+            t = rich_project.transcript(s.get("name"))
+            assert text == t.text
+            for sel in s.findall("q:PlainTextSelection", ns):
+                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+                assert 0 <= start < end <= len(text)  # code points, end exclusive
+        users = {u.get("name") for u in root.findall(".//q:User", ns)}
+        assert users == {"anna", "bram", "consensus"}
+        # nested codes: racisme inside discriminatie, with colour and description
+        disc = root.find(".//q:CodeBook/q:Codes/q:Code[@name='Discriminatie']", ns)
+        assert disc is not None and disc.get("color") == "#c0392b" and disc.get("isCodable") == "true"
+        assert disc.find("q:Code[@name='Racisme']", ns) is not None
+        codings = root.findall(".//q:PlainTextSelection/q:Coding", ns)
+        assert len(codings) == len(rich_project.codings())
+        assert all(c.get("creatingUser") for c in codings)
+        cases = {c.get("name") for c in root.findall(".//q:Case", ns)}
+        assert {"ROC A", "ROC B", "ROC A — studenten", "ROC A — medewerkers"} <= cases
+        assert {v.get("name") for v in root.findall(".//q:Variable", ns)} >= {"Instelling", "Groep"}
+        note = root.find(".//q:Notes/q:Note/q:PlainTextContent", ns)
+        assert note is not None and "één citaat" in note.text
+        assert all(not n.startswith("/") and ".." not in n for n in names)
+
+
+def test_qdc_validates(rich_project, tmp_path):
+    export_qdc(rich_project, tmp_path / "c.qdc")
+    _validate("Codebook.xsd", (tmp_path / "c.qdc").read_bytes())
+
+
+def test_guids_are_stable(rich_project, tmp_path):
+    export_qdpx(rich_project, tmp_path / "a.qdpx")
+    export_qdpx(rich_project, tmp_path / "b.qdpx")
+
+    def guids(path):
+        import re
+
+        return re.findall(r'guid="([^"]+)"', zipfile.ZipFile(path).read("project.qde").decode())
+
+    assert guids(tmp_path / "a.qdpx") == guids(tmp_path / "b.qdpx")
+
+
+def _snapshot(p: Project):
+    codes = [(c.id, c.label, c.parent, c.label_en, c.definition, c.include, c.exclude, c.examples, c.keywords,
+              c.markers, c.requires, c.color, c.shortcut) for c in p.codes()]
+    transcripts = []
+    for name in p.transcript_names():
+        t = p.transcript(name)
+        transcripts.append((t.name, t.text, t.turns, t.meta, t.content_hash))
+    codings = sorted((c.transcript, c.start, c.end, c.code, c.coder, c.origin, c.memo, c.created_at)
+                     for c in p.codings())
+    return sorted(codes), transcripts, codings
+
+
+def test_round_trip_is_exact(rich_project, tmp_path, small_codebook):
+    export_qdpx(rich_project, tmp_path / "p.qdpx")
+    with Project.create(tmp_path / "fresh.miv", small_codebook) as fresh:
+        rep = import_qdpx(fresh, tmp_path / "p.qdpx", coder="tester")
+        assert not rep.warnings and rep.codings_added == len(rich_project.codings())
+        assert _snapshot(fresh) == _snapshot(rich_project)
+        again = import_qdpx(fresh, tmp_path / "p.qdpx", coder="tester")  # idempotent
+        assert again.codings_added == 0 and not again.transcripts_added and not again.codes_added
+        assert _snapshot(fresh) == _snapshot(rich_project)
+
+
+def test_round_trip_into_project_with_other_codebook(rich_project, tmp_path):
+    """Into a project whose codebook lacks these codes: they arrive with their ids and hierarchy."""
+    book = tmp_path / "other.yaml"
+    book.write_text("name: other\ncodes:\n  - id: pesten\n    label: Pesten\n", encoding="utf-8")
+    export_qdpx(rich_project, tmp_path / "p.qdpx")
+    with Project.create(tmp_path / "o.miv", book) as other:
+        import_qdpx(other, tmp_path / "p.qdpx")
+        ids = {c.id: c.parent for c in other.codes()}
+        assert ids["racisme"] == "discriminatie" and "pesten" in ids
+        assert len(other.codings()) == len(rich_project.codings())
+
+
+def test_cli_qdpx_and_qdc(rich_project, tmp_path, small_codebook):
+    runner = CliRunner()
+    r = runner.invoke(main, ["export", str(rich_project.path), str(tmp_path / "x.qdpx")])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["export", str(rich_project.path), str(tmp_path / "x.qdc")])
+    assert r.exit_code == 0, r.output
+    runner.invoke(main, ["init", str(tmp_path / "n.miv"), "--codebook", str(small_codebook)])
+    r = runner.invoke(main, ["import-qdpx", str(tmp_path / "n.miv"), str(tmp_path / "x.qdpx")])
+    assert r.exit_code == 0, r.output
+    assert "3 transcripts" in r.output
+    r = runner.invoke(main, ["codebook-import", str(tmp_path / "n.miv"), str(tmp_path / "x.qdc")])
+    assert r.exit_code == 0 and "0 new codes" in r.output
