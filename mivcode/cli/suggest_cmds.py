@@ -1,3 +1,148 @@
-"""Commands of this area register on `mivcode.cli.base.main` (filled in by its issue)."""
+"""Suggestion commands: suggest, accept, reject, train, evaluate, import-codings.
 
-from mivcode.cli.base import main  # noqa: F401
+Thin wrappers over `mivcode.core.suggest.service` and the Project's review
+methods; the JSON line shapes are a contract for scripts and the UI tests.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from mivcode.cli.base import coder_option, emit, json_option, main, open_project, project_argument
+from mivcode.core.config import resolve_coder
+
+
+def _progress_printer(enabled: bool):
+    """Progress on stderr for people at a terminal; silent in scripts and with --json."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    last = {"stage": None}
+
+    def progress(stage: str, fraction: float) -> None:
+        if stage != last["stage"]:
+            click.echo(f"… {stage}", err=True)
+            last["stage"] = stage
+
+    return progress
+
+
+def suggestion_row(s) -> dict:
+    return {
+        "transcript": s.transcript, "turn": s.turn, "start": s.start, "end": s.end, "code": s.code,
+        "score": round(s.score, 4), "evidence": [e.text for e in s.evidence if e.text], "source": s.source,
+        "status": s.status,
+    }
+
+
+@main.command()
+@project_argument
+@click.option("--transcript", "transcript", help="Only this transcript.")
+@click.option("--status", type=click.Choice(["open", "accepted", "rejected"]), help="Only suggestions with this status.")
+@click.option("--why", is_flag=True, help="Show the rule or model behind every piece of evidence.")
+@json_option
+def suggest(project: str, transcript: str | None, status: str | None, why: bool, as_json: bool) -> None:
+    """Compute code suggestions (only where something changed) and list them."""
+    from mivcode.core.suggest.service import refresh_suggestions
+
+    with open_project(project) as p:
+        report = refresh_suggestions(p, [transcript] if transcript else None, _progress_printer(not as_json))
+        found = p.suggestions(transcript, status=status)
+    if not as_json:
+        click.echo(
+            f"{len(report.recomputed)} transcript(en) herberekend, {len(report.skipped)} ongewijzigd; "
+            f"{report.added} nieuw, {report.updated} gewijzigd, {report.removed} vervallen ({report.source})",
+            err=True,
+        )
+    rows = [suggestion_row(s) for s in found]
+    if why and not as_json:
+        for row, s in zip(rows, found):
+            row["evidence"] = [f"{e.text or '·'} [{e.rule}]" for e in s.evidence]
+    emit(rows, as_json, ["transcript", "turn", "code", "score", "source", "status", "evidence"])
+
+
+def _review(project: str, transcript: str, turn: int, code: str, coder: str | None, accept: bool) -> None:
+    who = resolve_coder(coder)
+    with open_project(project) as p:
+        if accept:
+            coding = p.accept_suggestion(transcript, turn, code, who)
+            extra = "" if coding is not None else " (was already coded)"
+            click.echo(f"accepted {code} for turn {turn} of {transcript} as {who}{extra}")
+        else:
+            p.reject_suggestion(transcript, turn, code, who)
+            click.echo(f"rejected {code} for turn {turn} of {transcript}")
+
+
+@main.command()
+@project_argument
+@click.argument("transcript")
+@click.argument("turn", type=int)
+@click.argument("code")
+@coder_option
+def accept(project: str, transcript: str, turn: int, code: str, coder: str | None) -> None:
+    """Accept a suggestion: codes the turn (origin `suggestion`), undoable."""
+    _review(project, transcript, turn, code, coder, True)
+
+
+@main.command()
+@project_argument
+@click.argument("transcript")
+@click.argument("turn", type=int)
+@click.argument("code")
+@coder_option
+def reject(project: str, transcript: str, turn: int, code: str, coder: str | None) -> None:
+    """Reject a suggestion; it stays rejected unless its evidence changes."""
+    _review(project, transcript, turn, code, coder, False)
+
+
+@main.command()
+@project_argument
+@click.option("--coder", help="Learn from this coder's codings (default: consensus, else the only coder).")
+@click.option("--epochs", type=click.IntRange(1, 100), default=12, show_default=True, help="Training passes.")
+def train(project: str, coder: str | None, epochs: int) -> None:
+    """Train the suggestion model on the project's coded turns (stored in the project)."""
+    from mivcode.core.suggest.service import train_model
+
+    with open_project(project) as p:
+        r = train_model(p, coder, _progress_printer(True), epochs=epochs)
+    click.echo(
+        f"model getraind op {r.turns} beurten uit {r.transcripts} transcript(en) van {r.coder} "
+        f"({len(r.labels)} codes, {r.folds}-voudige kalibratie, {r.seconds:.1f} s)"
+    )
+    if r.rules_only:
+        click.echo(f"alleen regels (model hielp niet op testdata): {', '.join(r.rules_only)}", err=True)
+    click.echo("run `mivcode suggest` to update the suggestions", err=True)
+
+
+@main.command()
+@project_argument
+@click.option("--coder", required=True, help="Compare with this coder's codings.")
+@click.option("--rules-only", is_flag=True, help="Skip the cross-validated model (faster).")
+@click.option("--epochs", type=click.IntRange(1, 100), default=12, show_default=True)
+@json_option
+def evaluate(project: str, coder: str, rules_only: bool, epochs: int, as_json: bool) -> None:
+    """Precision, recall and F1 of the suggestions per theme (turn level, sub-codes rolled up)."""
+    from mivcode.core.suggest.service import evaluate as run
+
+    with open_project(project, readonly=True) as p:
+        scores = run(p, coder, _progress_printer(not as_json), epochs=epochs, with_model=not rules_only)
+    rows = [
+        {"method": s.method, "code": s.code, "precision": round(s.precision, 4), "recall": round(s.recall, 4),
+         "f1": round(s.f1, 4), "support": s.support, "predicted": s.predicted, "tp": s.tp}
+        for s in scores
+    ]
+    emit(rows, as_json, ["method", "code", "precision", "recall", "f1", "support", "predicted"])
+
+
+@main.command("import-codings")
+@project_argument
+@click.argument("csv_file", metavar="CSV", type=click.Path(dir_okay=False))
+@click.option("--coder", required=True, help="Coder name the codings are stored under.")
+def import_codings(project: str, csv_file: str, coder: str) -> None:
+    """Load turn codings from a CSV with columns transcript,turn,code (one undoable action)."""
+    from mivcode.core.suggest.service import import_codings as run
+
+    with open_project(project) as p:
+        n = run(p, csv_file, coder)
+    click.echo(f"imported {n} coding(s) as {coder}")

@@ -1,0 +1,146 @@
+"""Dutch word forms → one matching key, so that keywords meet what students say.
+
+spaCy's Dutch lookup table (spacy-lookups-data) knows many inflected forms
+but misses common ones (pesters, meisjes, leraren, geslagen, vochten) and
+knows no derivations (intimidatie ~ intimideren, racisme ~ racist). A full
+stemmer (Snowball) would conflate too much and still split leraar/leraren,
+so this module applies a small, ordered set of Dutch suffix rules plus a
+table of strong verbs to the *lemma*, then folds doubled letters and
+accents. The same function runs on the codebook's keywords and on every
+token (cached per word form), so both sides land on the same key:
+
+    leraren, leraar            → lerar        meisjes, meisje   → meisj
+    pesters, pester, pesten    → pest         geslagen, slaan   → sla
+    intimidatie, geïntimideerd → intimider    racisme, racisten → racist
+
+The key is an internal matching value (stored in spaCy's NORM attribute),
+never shown to a researcher.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Strong and irregular verb forms the lookup table lacks (checked against
+# spacy-lookups-data 1.0.5), plus irregular plurals. Domain words first.
+IRREGULAR: dict[str, str] = {
+    "geslagen": "slaan", "sloeg": "slaan", "sloegen": "slaan", "slaat": "slaan", "neergeslagen": "neerslaan",
+    "vocht": "vechten", "vochten": "vechten", "vecht": "vechten", "gevochten": "vechten",
+    "staken": "steken", "neergestoken": "neersteken",
+    "getrokken": "trekken", "greep": "grijpen", "grepen": "grijpen",
+    "stal": "stelen", "stalen": "stelen", "gejat": "jatten",
+    "gebeten": "bijten", "beet": "bijten",
+    "uitgesloten": "uitsluiten", "sloot": "sluiten", "buitengesloten": "buitensluiten",
+    "lastiggevallen": "lastigvallen", "viel": "vallen", "aangevallen": "aanvallen", "overvallen": "overvallen",
+    "gekwetst": "kwetsen", "gezien": "zien", "zagen": "zien", "gedaan": "doen", "gezegd": "zeggen",
+    "bekeken": "bekijken", "nagekeken": "nakijken", "nageroepen": "naroepen", "nagefloten": "nafluiten",
+    "uitgemaakt": "uitmaken", "uitgescholden": "uitschelden", "gescholden": "schelden",
+    "beroofd": "beroven", "bestolen": "bestelen", "verkracht": "verkrachten", "aangeraakt": "aanraken",
+    "betast": "betasten", "gedwongen": "dwingen", "dwong": "dwingen", "gelogen": "liegen", "loog": "liegen",
+    "gebroken": "breken", "brak": "breken", "geschoten": "schieten", "schoot": "schieten",
+    "gegooid": "gooien", "gesmeten": "smijten", "smeet": "smijten", "gedreven": "drijven",
+    "kinderen": "kind", "leraren": "leraar", "lerares": "leraar", "leraressen": "leraar",
+    "steden": "stad", "schepen": "schip", "gelegenheden": "gelegenheid",
+}
+
+# Derivational endings mapped onto one stem (noun ↔ verb ↔ agent ↔ adjective).
+_DERIVATIONS: tuple[tuple[str, str], ...] = (
+    ("istische", "ist"), ("istisch", "ist"), ("isme", "ist"),
+    ("aties", "eer"), ("atie", "eer"), ("eringen", "eer"), ("ering", "eer"),
+)
+_VOWEL_BEFORE_S = set("aeioulnrj")
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+def strip_accents(text: str) -> str:
+    """geïntimideerd → geintimideerd; typed transcripts mix both."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
+def fold(stem: str) -> str:
+    """Collapse doubled letters: Dutch spelling doubles vowels/consonants by syllable (leraar/leraren)."""
+    return _DOUBLE.sub(r"\1", stem)
+
+
+def stem(word: str, known: frozenset[str] | set[str] = frozenset()) -> str:
+    """Strip one inflection and one derivation ending. `known` = real Dutch words (skip agent -er on those)."""
+    w = word[:-2] if word.endswith("'s") else word
+    for suffix, repl in _DERIVATIONS:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)] + repl
+    verb_stem = noun_plural = False
+    if w.endswith("en") and len(w) >= 5:
+        w, verb_stem = w[:-2], True
+        if w.endswith("v"):
+            w = w[:-1] + "f"
+        elif w.endswith("z"):
+            w = w[:-1] + "s"
+    elif w.endswith("s") and len(w) >= 5 and w[-2] in _VOWEL_BEFORE_S:
+        w, noun_plural = w[:-1], True
+    for dim in ("tje", "mpje", "je"):
+        if w.endswith(dim) and len(w) - len(dim) >= 3:
+            return w[: -len(dim) + (1 if dim == "mpje" else 0)]  # filmpje → film, grapje → grap
+    if not (verb_stem or noun_plural) and w.endswith("e") and len(w) >= 5 and not w.endswith("ie"):
+        return w[:-1]  # adjective inflection: homofobe → homofob(oob)
+    if w.endswith("ing") and len(w) >= 7:
+        return w[:-3]  # bedreiging → bedreig(en)
+    if (not verb_stem and w.endswith("er") and len(w) >= 6 and w[-3] not in "aeiou"
+            and w not in known and word not in known):
+        return w[:-2]  # pester(s) → pest(en); only for words the dictionary does not know (not moeder, ander)
+    return w
+
+
+SEPARABLE = ("aan", "af", "op", "uit", "door", "in", "mee", "na", "om", "over", "terug", "weg", "toe", "voor",
+             "vast", "los", "neer", "rond", "langs", "binnen", "buiten", "achter", "bij", "tegen")
+
+
+def participle_stem(w: str, lemmas: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """Weak participles the lookup table lacks: gemeld → meld, aangemeld → aanmeld, geblokt → blok.
+
+    Whether the final d/t belongs to the stem (gemeld: meld-en) or is the ending
+    (geblokt: blok-ken) is decided by which infinitive the lexicon knows.
+    """
+    if len(w) < 6 or w[-1] not in "dt":
+        return None
+    for particle in ("", *SEPARABLE):
+        head = particle + "ge"
+        if w.startswith(head) and len(w) - len(head) >= 4:
+            whole, short = w[len(head):], w[len(head):-1]
+            if whole + "en" in lemmas:
+                return particle + whole
+            return particle + short
+    return None
+
+
+def match_key(form: str, lemma: str | None = None, known: frozenset[str] | set[str] = frozenset(),
+              lemmas: frozenset[str] | set[str] = frozenset()) -> str:
+    """The key both keywords and tokens are reduced to (see module docstring)."""
+    w = strip_accents(form.lower())
+    if (lemma is None or lemma.lower() == form.lower()) and w not in IRREGULAR and w not in known:
+        stem_ = participle_stem(w, lemmas)
+        if stem_ is not None:
+            return fold(stem_)
+    base = IRREGULAR.get(w) or strip_accents((lemma or w).lower())
+    base = IRREGULAR.get(base, base)
+    return fold(stem(base, known))
+
+
+MODERATOR_RE = re.compile(
+    r"^(gespreks?leid(st)?er|interviewer|moderator|gespreksleiding|onderzoeker|facilitator|begeleider|"
+    r"interviewster|int|mod|gl|i)\b",
+    re.IGNORECASE,
+)
+
+
+def is_moderator(speaker: str) -> bool:
+    """Focus-group transcripts name the moderator in several ways; codes are about what participants say."""
+    return bool(MODERATOR_RE.match(speaker.strip()))
+
+
+def is_question(text: str) -> bool:
+    """A turn that only asks (every sentence ends in '?') echoes a theme rather than reporting it."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+    return bool(sentences) and all(s.rstrip().endswith("?") for s in sentences)

@@ -1,0 +1,128 @@
+"""Read transcripts once with spaCy and turn rule (and model) scores into suggestions.
+
+Pure computation over plain values: no SQL, no transactions, so the UI can
+run it in a worker thread while the researcher keeps coding, and
+`service.py` writes the result in one short transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mivcode.core.model import Code, Evidence, Suggestion, Transcript
+from mivcode.core.suggest.dutch import is_moderator
+from mivcode.core.suggest.learn import CodeParams, TrainedModel, model_text
+from mivcode.core.suggest.pipeline import Pipeline, configured_pipeline
+from mivcode.core.suggest.rules import RuleSet
+from mivcode.core.suggest.scoring import RULE_THRESHOLD, Candidate, most_specific, score_turns
+
+ENGINE_VERSION = "1"
+BATCH_SIZE = 512
+
+
+@dataclass(slots=True)
+class Analysis:
+    """One transcript as the engine sees it: rule candidates and model text per turn."""
+
+    transcript: Transcript
+    rule: list[dict[str, Candidate]]
+    model_texts: list[str]
+
+
+def codebook_fingerprint(codes: list[Code]) -> str:
+    """Only what the rules read: a changed label or colour does not recompute suggestions."""
+    payload = [(c.id, c.parent, c.keywords, c.patterns, c.markers, c.requires) for c in sorted(codes, key=lambda c: c.id)]
+    return hashlib.sha1(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=4)
+def _ruleset(pipeline: Pipeline, fingerprint: str, codes_json: str) -> RuleSet:
+    codes = [Code(**d) for d in json.loads(codes_json)]
+    return RuleSet(pipeline.nlp, codes)
+
+
+class Engine:
+    """Rules compiled for one codebook (cached per codebook fingerprint), optionally a trained model."""
+
+    def __init__(self, codes: list[Code], pipeline: Pipeline | None = None, model: TrainedModel | None = None):
+        from mivcode.core.history import code_dict
+
+        self.codes = codes
+        self.pipeline = pipeline or configured_pipeline()
+        self.model = model
+        self.codebook_fp = codebook_fingerprint(codes)
+        self.rules = _ruleset(self.pipeline, self.codebook_fp, json.dumps([code_dict(c) for c in codes], sort_keys=True))
+        known = {c.id for c in codes}
+        if model is not None and not set(model.labels) <= known:
+            self.model = None  # trained on codes the codebook no longer has: rules only until retrained
+
+    @property
+    def fingerprint(self) -> str:
+        model = self.model.meta.get("created_at", "") if self.model else ""
+        raw = f"{ENGINE_VERSION}|{self.pipeline.name}|{self.codebook_fp}|{model}"
+        return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+    def analyse(self, transcripts: list[Transcript]) -> list[Analysis]:
+        """One nlp.pipe over every turn of every transcript (batched), then rules per transcript."""
+        texts: list[str] = []
+        for t in transcripts:
+            texts.extend(t.turn_text(u) for u in t.turns)
+        docs = self.pipeline.nlp.pipe(texts, batch_size=BATCH_SIZE)
+        out: list[Analysis] = []
+        for t in transcripts:
+            hits, model_texts, turn_texts = [], [], []
+            for u in t.turns:
+                doc = next(docs)
+                hits.append(self.rules.match(doc))
+                turn_texts.append(doc.text)
+                model_texts.append(model_text([tok.norm_ for tok in doc if not tok.is_punct], is_moderator(u.speaker)))
+            out.append(Analysis(t, score_turns(t.turns, turn_texts, hits, self.codes), model_texts))
+        return out
+
+    def suggest(self, analysis: Analysis, probs: list[dict[str, float]] | None = None,
+                params: dict[str, CodeParams] | None = None) -> list[Suggestion]:
+        """Suggestions for one transcript; `probs`/`params` default to the engine's trained model."""
+        if probs is None and self.model is not None:
+            probs = self.model.predict(analysis.model_texts)
+            params = self.model.params
+        params = params or {}
+        t = analysis.transcript
+        out: list[Suggestion] = []
+        for i, u in enumerate(t.turns):
+            cands = analysis.rule[i]
+            turn_probs = probs[i] if probs else {}
+            selected: dict[str, tuple[Candidate, str]] = {}
+            for code in set(cands) | set(turn_probs):
+                cand = cands.get(code)
+                rule = cand.score if cand else 0.0
+                p = turn_probs.get(code)
+                cp = params.get(code)
+                if p is not None and cp is not None and not cp.rules_only:
+                    score, threshold = cp.combine(rule, p), cp.threshold
+                    rule_fired, model_fired = rule >= RULE_THRESHOLD, p >= 0.5
+                    source = "both" if rule_fired == model_fired else ("rules" if rule_fired else "model")
+                else:
+                    score, threshold, source = rule, RULE_THRESHOLD, "rules"
+                if score < threshold:
+                    continue
+                evidence = list(cand.evidence) if cand else []
+                if source in ("model", "both") and p is not None:
+                    evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
+                selected[code] = (Candidate(code, round(min(1.0, score), 4), evidence), source)
+            kept = most_specific({k: c for k, (c, _) in selected.items()}, self.codes)
+            for code, cand in sorted(kept.items()):
+                out.append(Suggestion(
+                    transcript=t.name, turn=u.index, start=u.start, end=max(u.end, u.start + 1), code=code,
+                    score=cand.score, evidence=cand.evidence, source=selected[code][1],
+                    fingerprint=evidence_fingerprint(code, cand.evidence),
+                ))
+        return out
+
+
+def evidence_fingerprint(code: str, evidence: list[Evidence]) -> str:
+    """Same reasons → same fingerprint (scores left out, so retraining alone does not reopen a rejection)."""
+    parts = sorted({(e.start, e.end, e.rule) for e in evidence})
+    return hashlib.sha1(json.dumps([code, parts], ensure_ascii=False).encode()).hexdigest()[:16]

@@ -1,0 +1,171 @@
+"""From matched words to a score per turn and code, with the reasons kept.
+
+Why these choices:
+
+* Evidence combines as a noisy-or over *distinct* keywords, so one word said
+  five times is not five reasons, while two different keywords are stronger
+  than one.
+* Negation does not suppress: "racisme speelt hier niet" is about racism and
+  the MIV codebook codes denials with their theme (plus `ontkenning`).
+* The moderator's turns are down-weighted (coders code what participants
+  say), and a moderator *question* that only echoes a theme ("Wordt er hier
+  gepest?") stays well below the suggestion threshold.
+* Codes with `markers` and `requires` (geaccepteerde onveiligheid,
+  normalisering) are composite: a normalising or minimising phrase ("hoort
+  erbij", "je went eraan") counts only when one of the required themes is
+  present in the same turn, within `WINDOW` turns before, or in the next
+  turn — the marker usually answers what someone else just described.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mivcode.core.codebook import top_level_of
+from mivcode.core.model import Code, Evidence, Turn
+from mivcode.core.suggest.dutch import is_moderator, is_question
+from mivcode.core.suggest.rules import Hit
+
+RULE_THRESHOLD = 0.5
+WINDOW = 2
+DECAY = {0: 1.0, 1: 0.9, 2: 0.75}     # marker after the behaviour it plays down (the usual order)
+FORWARD, FORWARD_DECAY = 1, 0.7        # "dat is normaal hier" — and the next speaker says what
+MODERATOR_FACTOR = 0.55
+MODERATOR_QUESTION_FACTOR = 0.3
+QUESTION_FACTOR = 0.9
+MARKER_WEIGHT = 0.9
+# Topic carry-over: in a focus group the turns after a question or a story stay on its theme
+# ("Twintig keer toeval? Kom op."), and coders code them so. Direct evidence only, no chaining.
+CONTEXT = {1: 0.75, 2: 0.65, 3: 0.55}
+MODERATOR_CONTEXT = 0.7
+
+
+@dataclass(slots=True)
+class Candidate:
+    code: str
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def turn_factor(turn: Turn, text: str) -> float:
+    question = is_question(text)
+    if is_moderator(turn.speaker):
+        return MODERATOR_QUESTION_FACTOR if question else MODERATOR_FACTOR
+    return QUESTION_FACTOR if question else 1.0
+
+
+def _noisy_or(hits: list[Hit]) -> float:
+    per_keyword: dict[str, float] = {}
+    for h in hits:
+        per_keyword[h.keyword.lower()] = max(per_keyword.get(h.keyword.lower(), 0.0), h.weight)
+    miss = 1.0
+    for w in per_keyword.values():
+        miss *= 1.0 - w
+    return 1.0 - miss
+
+
+def _evidence(h: Hit, offset: int, prefix: str = "") -> Evidence:
+    return Evidence(offset + h.start, offset + h.end, h.text, f"{prefix}{h.kind}: {h.keyword}")
+
+
+def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], codes: list[Code]) -> list[dict[str, Candidate]]:
+    """Rule scores for every turn of one transcript (all codes that fired, any score)."""
+    by_id = {c.id: c for c in codes}
+    factors = [turn_factor(u, t) for u, t in zip(turns, texts)]
+    raw: list[dict[str, Candidate]] = []
+    for u, turn_hits in zip(turns, hits):
+        per_code: dict[str, list[Hit]] = {}
+        for h in turn_hits:
+            if not h.marker and h.code in by_id:
+                per_code.setdefault(h.code, []).append(h)
+        raw.append({
+            code: Candidate(code, _noisy_or(hs), [_evidence(h, u.start) for h in sorted(hs, key=lambda h: h.start)])
+            for code, hs in per_code.items()
+        })
+    # theme presence per turn (unweighted by speaker: a moderator's mention still sets the topic)
+    themes: list[dict[str, Candidate]] = []
+    for cands in raw:
+        best: dict[str, Candidate] = {}
+        for c in cands.values():
+            theme = top_level_of(by_id, c.code)
+            if theme not in best or c.score > best[theme].score:
+                best[theme] = c
+        themes.append(best)
+    moderator = [is_moderator(u.speaker) for u in turns]
+    out: list[dict[str, Candidate]] = []
+    for i, (u, cands) in enumerate(zip(turns, raw)):
+        scored = {k: Candidate(k, c.score * factors[i], c.evidence) for k, c in cands.items()}
+        if not moderator[i]:
+            _carry_over(i, scored, themes, turns, moderator)
+        markers: dict[str, list[Hit]] = {}
+        for h in hits[i]:
+            if h.marker and h.code in by_id:
+                markers.setdefault(h.code, []).append(h)
+        for code, mhits in markers.items():
+            composite = _composite(by_id[code], i, mhits, themes, turns)
+            if composite is None:
+                continue
+            score = composite.score * factors[i]
+            old = scored.get(code)
+            if old is None or score > old.score:
+                ev = composite.evidence + (old.evidence if old else [])
+                scored[code] = Candidate(code, max(score, old.score if old else 0.0), ev)
+        out.append(scored)
+    return out
+
+
+def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Candidate]], turns: list[Turn],
+                moderator: list[bool]) -> None:
+    """Themes of the previous turns (back to the moderator's last question) carry over, weaker with distance."""
+    for dist in range(1, max(CONTEXT) + 1):
+        j = i - dist
+        if j < 0:
+            break
+        factor = MODERATOR_CONTEXT if moderator[j] else CONTEXT[dist]
+        for cand in themes[j].values():
+            s = cand.score * factor
+            old = scored.get(cand.code)
+            if old is not None and old.score >= s:
+                continue
+            ev = [Evidence(e.start, e.end, e.text, f"context (beurt {turns[j].index}) — {e.rule}") for e in cand.evidence[:2]]
+            scored[cand.code] = Candidate(cand.code, s, ev + (old.evidence if old else []))
+        if moderator[j]:
+            break
+
+
+def _composite(code: Code, i: int, mhits: list[Hit], themes: list[dict[str, Candidate]], turns: list[Turn]
+               ) -> Candidate | None:
+    """A marker counts when a required theme is present nearby; the nearer, the stronger."""
+    required = set(code.requires)
+    best: tuple[float, int, Candidate] | None = None
+    for j in range(max(0, i - WINDOW), min(len(themes), i + FORWARD + 1)):
+        for theme, cand in themes[j].items():
+            if theme not in required:
+                continue
+            s = cand.score * (DECAY[i - j] if j <= i else FORWARD_DECAY)
+            if best is None or s > best[0]:
+                best = (s, j, cand)
+    if best is None:
+        return None
+    s, j, cand = best
+    marker_w = max(h.weight for h in mhits) * MARKER_WEIGHT / 0.85
+    u = turns[i]
+    evidence = [Evidence(u.start + h.start, u.start + h.end, h.text, f"marker: {h.keyword}") for h in mhits]
+    where = "zelfde beurt" if j == i else f"beurt {turns[j].index}"
+    evidence += [Evidence(e.start, e.end, e.text, f"samen met {top_level_of({}, cand.code)} ({where}) — {e.rule}")
+                 for e in cand.evidence[:2]]
+    return Candidate(code.id, min(1.0, marker_w) * s, evidence)
+
+
+def most_specific(selected: dict[str, Candidate], codes: list[Code]) -> dict[str, Candidate]:
+    """Keep the most specific codes: a theme is dropped when one of its sub-codes is suggested."""
+    by_id = {c.id: c for c in codes}
+    drop: set[str] = set()
+    for code in selected:
+        seen: set[str] = set()
+        parent = by_id[code].parent if code in by_id else None
+        while parent and parent not in seen:
+            seen.add(parent)
+            drop.add(parent)
+            parent = by_id[parent].parent if parent in by_id else None
+    return {k: v for k, v in selected.items() if k not in drop}

@@ -1,0 +1,347 @@
+"""Code suggestions with real spaCy on real Dutch: rules, review state, learning, CLI contract."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+import spacy
+from click.testing import CliRunner
+
+from mivcode.cli import main
+from mivcode.core.codebook import parse_codebook_text
+from mivcode.core.errors import InputError
+from mivcode.core.project import Project
+from mivcode.core.suggest import service
+from mivcode.core.suggest.dutch import is_moderator, match_key
+from mivcode.core.suggest.pipeline import describe_pipeline, load_pipeline
+
+WORDS_CODEBOOK = """\
+name: woorden
+codes:
+  - id: pesten
+    label: Pesten
+    color: "#e67e22"
+    keywords: [pesten, pester, treiteren]
+  - id: geweld
+    label: Geweld
+    color: "#c0392b"
+    keywords: [slaan, vechten, intimideren, mes]
+  - id: discriminatie
+    label: Discriminatie
+    color: "#8e44ad"
+    keywords: [discriminatie, racisme]
+  - id: seksueel
+    label: Seksueel
+    color: "#16a085"
+    keywords: [nafluiten, lastigvallen]
+  - id: toetsing
+    label: Toetsing
+    color: "#2980b9"
+    keywords: [nakijken]
+  - id: docenten
+    label: Docenten
+    color: "#7f8c8d"
+    keywords: [leraar, meisje]
+"""
+
+
+@pytest.fixture(scope="session")
+def nlp_pipeline():
+    """spaCy is loaded once for the whole session (lookups and all)."""
+    return load_pipeline()
+
+
+@pytest.fixture
+def words_project(tmp_path: Path, nlp_pipeline):
+    book, errors = parse_codebook_text(WORDS_CODEBOOK, "woorden.yaml")
+    assert not errors
+    p = Project.create(tmp_path / "w.miv", book)
+    yield p
+    p.close()
+
+
+def add_transcript(p: Project, tmp_path: Path, name: str, lines: list[str]) -> str:
+    f = tmp_path / f"{name}.txt"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p.import_files([f])
+    return name
+
+
+def suggestions_for(p: Project, tmp_path: Path, line: str) -> dict[str, object]:
+    name = add_transcript(p, tmp_path, f"t{abs(hash(line)) % 10**8}", [f"Student 1: {line}"])
+    service.refresh_suggestions(p, [name])
+    return {s.code: s for s in p.suggestions(name)}
+
+
+# -- Dutch word forms --------------------------------------------------------------
+
+
+def test_match_key_joins_inflections_and_derivations():
+    pairs = [("pesters", "pesten"), ("leraren", "leraar"), ("meisjes", "meisje"), ("geslagen", "slaan"),
+             ("intimidatie", "intimideren"), ("racisten", "racisme"), ("messen", "mes"), ("homofobe", "homofoob")]
+    for form, keyword in pairs:
+        assert match_key(form) == match_key(keyword), (form, keyword)
+    assert match_key("moeder", known={"moeder"}) != match_key("moed")
+
+
+def test_moderator_names():
+    assert is_moderator("Gespreksleider") and is_moderator("Interviewer") and is_moderator("moderator")
+    assert not is_moderator("Student 2") and not is_moderator("Docent")
+
+
+@pytest.mark.parametrize("line, code, rule", [
+    ("Mijn werk werd nooit nagekeken.", "toetsing", "lemma"),
+    ("De pesters stonden weer bij de ingang.", "pesten", None),
+    ("De meisjes werden nagefloten op het plein.", "seksueel", "lemma"),
+    ("Twee leraren zagen het gebeuren.", "docenten", None),
+    ("Hij is gisteren geslagen bij de bushalte.", "geweld", None),
+    ("Er was veel intimidatie in de kantine.", "geweld", "woordvorm"),
+])
+def test_lemmas_plurals_participles(words_project, tmp_path, line, code, rule):
+    found = suggestions_for(words_project, tmp_path, line)
+    assert code in found, (line, found)
+    if rule:
+        assert any(e.rule.startswith(rule) for e in found[code].evidence), found[code].evidence
+
+
+@pytest.mark.parametrize("line, code", [
+    ("Stagediscriminatie is echt een probleem bij ons.", "discriminatie"),
+    ("Hij maakte weer een racismegrap in de les.", "discriminatie"),
+    ("Er ging een pestfilmpje rond in de klas.", "pesten"),
+    ("Iemand had een zakmes bij zich.", "geweld"),
+])
+def test_compounds(words_project, tmp_path, line, code):
+    found = suggestions_for(words_project, tmp_path, line)
+    assert code in found
+    assert any(e.rule.startswith("samenstelling") for e in found[code].evidence)
+
+
+def test_compound_rest_must_be_a_word(words_project, tmp_path):
+    found = suggestions_for(words_project, tmp_path, "Die film was heel grappig en de pestosaus ook.")
+    assert "pesten" not in found
+
+
+@pytest.mark.parametrize("line, code", [
+    ("Er is veel discrminatie op stage.", "discriminatie"),
+    ("Ze gingen hem trieteren in de pauze.", "pesten"),
+    ("Er was veel intimdatie in de gang.", "geweld"),
+])
+def test_typos(words_project, tmp_path, line, code):
+    found = suggestions_for(words_project, tmp_path, line)
+    assert code in found
+    assert any(e.rule.startswith("spelling") for e in found[code].evidence)
+
+
+def test_denial_stays_on_topic_and_evidence_offsets(project):
+    service.refresh_suggestions(project)
+    t = project.transcript("fg_roc_studenten")
+    by_turn = {(s.turn, s.code): s for s in project.suggestions("fg_roc_studenten")}
+    denial = by_turn[(1, "racisme")]  # "Racisme? Nee, dat speelt hier niet."
+    assert denial.start == t.turns[1].start and denial.end == t.turns[1].end
+    ev = denial.evidence[0]
+    assert t.text[ev.start:ev.end] == ev.text == "Racisme"
+    assert (1, "discriminatie") not in by_turn  # the sub-code is the most specific suggestion
+
+
+def test_accepted_unsafety_composite(project):
+    service.refresh_suggestions(project)
+    by_turn = {(s.turn, s.code): s for s in project.suggestions("fg_roc_studenten")}
+    s = by_turn[(5, "geaccepteerde_onveiligheid")]  # "… wordt soms gevochten, maar dat hoort erbij."
+    rules = " ".join(e.rule for e in s.evidence)
+    assert "marker" in rules and "agressie_geweld" in rules
+    t = project.transcript("fg_roc_studenten")
+    assert any(t.text[e.start:e.end] == "hoort erbij" for e in s.evidence)
+
+
+def test_marker_alone_is_no_suggestion(words_project, tmp_path):
+    book, _ = parse_codebook_text(WORDS_CODEBOOK + """\
+  - id: geaccepteerd
+    label: Geaccepteerd
+    color: "#95a5a6"
+    markers: [hoort erbij, normaal]
+    requires: [geweld]
+""", "x.yaml")
+    words_project.apply_codebook(book)
+    name = add_transcript(words_project, tmp_path, "norm", [
+        "Student 1: Huiswerk hoort erbij, dat is normaal.",
+        "Student 2: Klopt, gewoon elke week.",
+        "Student 3: Op het plein wordt wel gevochten.",
+        "Student 4: Ja, maar dat hoort erbij.",
+    ])
+    service.refresh_suggestions(words_project, [name])
+    got = {(s.turn, s.code) for s in words_project.suggestions(name)}
+    assert (0, "geaccepteerd") not in got
+    assert (3, "geaccepteerd") in got  # marker answers the fight described in the turn before
+
+
+def test_moderator_question_is_not_a_confident_suggestion(words_project, tmp_path):
+    name = add_transcript(words_project, tmp_path, "mod", [
+        "Gespreksleider: Wordt er hier ook gepest?",
+        "Student 1: Nee hoor, niet echt.",
+    ])
+    service.refresh_suggestions(words_project, [name])
+    assert not [s for s in words_project.suggestions(name) if s.turn == 0]
+
+
+# -- review state and incremental recompute -----------------------------------------
+
+
+def test_rejected_stays_rejected_and_accept_codes(project):
+    service.refresh_suggestions(project)
+    project.reject_suggestion("fg_roc_studenten", 1, "racisme", "tester")
+    report = service.refresh_suggestions(project, force=True)
+    assert report.recomputed == ["fg_roc_studenten"]
+    statuses = {(s.turn, s.code): s.status for s in project.suggestions("fg_roc_studenten")}
+    assert statuses[(1, "racisme")] == "rejected"
+    coding = project.accept_suggestion("fg_roc_studenten", 5, "geaccepteerde_onveiligheid", "tester")
+    assert coding is not None and coding.origin == "suggestion"
+    assert project.undo("tester") is not None  # accepting is one undoable step
+
+
+def test_incremental_recompute_after_codebook_change(project, small_codebook):
+    first = service.refresh_suggestions(project)
+    assert first.recomputed == ["fg_roc_studenten"] and first.added > 0
+    project.reject_suggestion("fg_roc_studenten", 1, "racisme", "tester")
+    again = service.refresh_suggestions(project)
+    assert again.skipped == ["fg_roc_studenten"] and not again.recomputed
+    # a label change does not touch the rules
+    book, _ = parse_codebook_text(small_codebook.read_text().replace("label: Racisme", "label: Racisme!"), "x")
+    project.apply_codebook(book)
+    assert service.refresh_suggestions(project).skipped == ["fg_roc_studenten"]
+    # a new keyword: recomputed, old rows unchanged, the new evidence reopens the rejection
+    text = small_codebook.read_text().replace("keywords: [racisme, racist]", "keywords: [racisme, racist, speelt]")
+    book, _ = parse_codebook_text(text, "x")
+    project.apply_codebook(book)
+    r = service.refresh_suggestions(project)
+    assert r.recomputed == ["fg_roc_studenten"] and r.unchanged > 0 and r.updated >= 1
+    statuses = {(s.turn, s.code): s.status for s in project.suggestions("fg_roc_studenten")}
+    assert statuses[(1, "racisme")] == "open"
+
+
+# -- learning -----------------------------------------------------------------------
+
+SAFE = ["We hebben het vooral over het rooster gehad.", "De kantine is te klein.", "Ik fiets elke dag naar school.",
+        "De lessen beginnen vaak te laat.", "Mijn stage bij de bakker was leuk.", "We hadden gisteren een toets."]
+UNSAFE = ["Ze noemden hem een aap vanwege zijn huidskleur.", "Hij kreeg rare opmerkingen over zijn donkere huid.",
+          "Op stage zeiden ze dat buitenlanders lui zijn.", "Ze maakten apengeluiden toen hij binnenkwam.",
+          "Die opmerkingen over mijn afkomst doen pijn.", "Er werd gelachen om zijn accent en zijn kleur."]
+
+
+@pytest.fixture
+def coded_project(tmp_path, small_codebook):
+    rng = random.Random(3)
+    p = Project.create(tmp_path / "c.miv", small_codebook)
+    for n in range(4):
+        lines = []
+        for i in range(10):
+            lines.append(f"Student {i % 3 + 1}: {rng.choice(UNSAFE if i % 2 else SAFE)}")
+        add_transcript(p, tmp_path, f"fg{n}", lines)
+    for n in range(4):
+        t = p.transcript(f"fg{n}")
+        for u in t.turns:
+            if u.index % 2:
+                p.add_coding(t.name, u.index, "racisme", "ref")
+    yield p
+    p.close()
+
+
+def test_train_then_suggest_and_evaluate(coded_project):
+    stages = []
+    report = service.train_model(coded_project, "ref", lambda s, f: stages.append((s, f)), epochs=4)
+    assert report.coder == "ref" and "racisme" in report.labels and report.folds == 4
+    assert stages and stages[-1][1] == 1.0 and all(0.0 <= f <= 1.0 for _, f in stages)
+    assert service.stored_model(coded_project) is not None
+    refreshed = service.refresh_suggestions(coded_project)
+    assert refreshed.source == "rules+model" and len(refreshed.recomputed) == 4
+    found = coded_project.suggestions("fg0")
+    assert {s.source for s in found} <= {"rules", "model", "both"}
+    assert any(s.source in ("model", "both") for s in found)
+    scores = service.evaluate(coded_project, "ref", epochs=4)
+    methods = {s.method for s in scores}
+    assert methods == {"rules", "rules+model"}
+    macro = {s.method: s for s in scores if s.code == "macro"}
+    assert 0.0 <= macro["rules"].recall <= 1.0
+    # the model learns words the codebook lacks (aap, apengeluiden, buitenlanders)
+    assert macro["rules+model"].recall > macro["rules"].recall
+    disc = next(s for s in scores if s.method == "rules+model" and s.code == "discriminatie")
+    assert disc.support == 20  # racisme codings rolled up to their theme
+
+
+def test_train_without_codings_is_a_clear_error(project):
+    with pytest.raises(InputError):
+        service.train_model(project)
+
+
+# -- the pipeline --------------------------------------------------------------------
+
+
+def test_describe_blank_pipeline(nlp_pipeline):
+    text = describe_pipeline(None)
+    assert "nl" in text and "spacy-lookups-data" in text
+
+
+def test_model_loading_path(tmp_path, nlp_pipeline):
+    """A pipeline saved with nlp.to_disk loads through the configurable path, without its parser."""
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    path = tmp_path / "nl_klein"
+    nlp.to_disk(path)
+    pipe = load_pipeline(str(path))
+    assert str(path) in pipe.description
+    assert pipe.nlp.pipe_names[-1] == "miv_normalizer"
+    doc = pipe.nlp("De pesters werden geschorst.")
+    assert doc[1].norm_ == match_key("pesten")
+    assert "fout" in describe_pipeline(str(tmp_path / "bestaat_niet"))
+    with pytest.raises(InputError):
+        load_pipeline(str(tmp_path / "bestaat_niet"))
+
+
+# -- CLI contract -----------------------------------------------------------------------
+
+
+def test_cli_suggest_accept_reject_json(project):
+    path = str(project.path)
+    project.close()
+    runner = CliRunner()
+    r = runner.invoke(main, ["suggest", path, "--json"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows and set(rows[0]) == {"transcript", "turn", "start", "end", "code", "score", "evidence", "source", "status"}
+    row = next(x for x in rows if x["code"] == "racisme")
+    assert row["evidence"] == ["Racisme"] and row["status"] == "open" and 0 <= row["score"] <= 1
+    assert runner.invoke(main, ["reject", path, "fg_roc_studenten", str(row["turn"]), "racisme"]).exit_code == 0
+    r = runner.invoke(main, ["accept", path, "fg_roc_studenten", "5", "geaccepteerde_onveiligheid", "--coder", "anna"])
+    assert r.exit_code == 0, r.output
+    rows = {(x["turn"], x["code"]): x for x in map(json.loads, runner.invoke(main, ["suggest", path, "--json"]).stdout.splitlines())}
+    assert rows[(row["turn"], "racisme")]["status"] == "rejected"
+    assert rows[(5, "geaccepteerde_onveiligheid")]["status"] == "accepted"
+    r = runner.invoke(main, ["accept", path, "fg_roc_studenten", "0", "racisme"])
+    assert r.exit_code == 1 and "no suggestion" in r.stderr
+
+
+def test_cli_import_codings_and_evaluate(project, tmp_path):
+    path = str(project.path)
+    project.close()
+    runner = CliRunner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("transcript,turn,code\nfg_roc_studenten,1,racisme\nfg_roc_studenten,99,racisme\n", encoding="utf-8")
+    r = runner.invoke(main, ["import-codings", path, str(bad), "--coder", "ref"])
+    assert r.exit_code == 1 and "bad.csv:3" in r.stderr
+    with Project.open(path) as p:
+        assert p.codings(coder="ref") == []  # nothing written
+    good = tmp_path / "good.csv"
+    good.write_text("transcript,turn,code\nfg_roc_studenten,1,racisme\nfg_roc_studenten,5,agressie_geweld\n"
+                    "fg_roc_studenten,5,geaccepteerde_onveiligheid\nfg_roc_studenten,2,discriminatie\n", encoding="utf-8")
+    r = runner.invoke(main, ["import-codings", path, str(good), "--coder", "ref"])
+    assert r.exit_code == 0 and "imported 4" in r.stdout
+    r = runner.invoke(main, ["evaluate", path, "--coder", "ref", "--json", "--rules-only"])
+    assert r.exit_code == 0, r.output
+    rows = {(x["method"], x["code"]): x for x in map(json.loads, r.stdout.splitlines())}
+    assert rows[("rules", "agressie_geweld")]["recall"] == 1.0
+    assert rows[("rules", "discriminatie")]["support"] == 2
+    assert ("rules", "macro") in rows
+    r = runner.invoke(main, ["evaluate", path, "--coder", "niemand"])
+    assert r.exit_code == 1
