@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from mivcode.core.model import Coding
 from mivcode.core.store.connection import ProjectStore, now_iso
 
@@ -28,6 +30,23 @@ def coding_rows(store: ProjectStore, coders: list[str] | None = None) -> list[tu
         params = tuple(coders)
     with store._lock:
         return store.conn.execute(sql + " ORDER BY c.transcript_id, c.start", params).fetchall()
+
+
+def coding_array(store: ProjectStore) -> tuple[np.ndarray, dict[int, str], dict[int, str]]:
+    """All codings as an int64 array [n, 5] of (transcript_id, start, end, coder id, code rowid).
+
+    With the coder names and code ids of those integers. Integers only, no
+    ORDER BY: half a million codings load in a fraction of a second.
+    """
+    with store._lock:
+        rows = store.conn.execute(
+            'SELECT c.transcript_id, c.start, c."end", c.coder_id, d.rowid FROM codings c'
+            " JOIN codes d ON d.id = c.code_id"
+        ).fetchall()
+        coders = dict(store.conn.execute("SELECT id, name FROM coders").fetchall())
+        codes = dict(store.conn.execute("SELECT rowid, id FROM codes").fetchall())
+    arr = np.array(rows, dtype=np.int64) if rows else np.empty((0, 5), dtype=np.int64)
+    return arr, coders, codes
 
 
 def full_coding_rows(store: ProjectStore) -> list[tuple]:
@@ -139,3 +158,21 @@ def snapshot(path: str, target: str) -> None:
 
 def _ro_uri(path: str) -> str:
     return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
+def bulk_insert_codings(store: ProjectStore, rows: Iterable[tuple[int, int, int, str, str, str]]) -> int:
+    """Insert (transcript_id, start, end, code, coder, origin) rows without ids or log (fixtures, benchmarks)."""
+    rows = list(rows)
+    coder_ids: dict[str, int] = {
+        name: cid for cid, name in store.conn.execute("SELECT id, name FROM coders").fetchall()
+    }
+    for name in {r[4] for r in rows} - set(coder_ids):
+        coder_ids[name] = int(store.conn.execute(
+            "INSERT INTO coders (name, created_at) VALUES (?, ?)", (name, now_iso())).lastrowid)
+    stamp = now_iso()
+    cur = store.conn.executemany(
+        'INSERT INTO codings (transcript_id, start, "end", code_id, coder_id, origin, created_at)'
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+        [(t, s, e, c, coder_ids[k], o, stamp) for t, s, e, c, k, o in rows],
+    )
+    return cur.rowcount

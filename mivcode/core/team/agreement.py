@@ -73,7 +73,9 @@ def load(project: Project, coders: list[str] | None = None, code: str | None = N
     """Read codings, turns and transcripts once; validate coders and code."""
     store = project.store
     by_id = {c.id: c for c in project.codes()}
-    available = project.coders_with_codings()
+    arr, coder_names, code_ids = team_rows.coding_array(store)
+    name_to_id = {name: cid for cid, name in coder_names.items()}
+    available = sorted(coder_names[i] for i in np.unique(arr[:, 3]).tolist())
     if coders is None:
         coders = [c for c in available if c != CONSENSUS_CODER]
     else:
@@ -91,40 +93,40 @@ def load(project: Project, coders: list[str] | None = None, code: str | None = N
 
     transcripts = team_rows.transcript_index(store)
     transcript_ids = [t[0] for t in transcripts]
-    position = {tid: i for i, tid in enumerate(transcript_ids)}
     lengths = np.array([t[3] for t in transcripts], dtype=np.int64)
     base = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64) if len(lengths) else lengths
+    t_lut = np.full(max(transcript_ids, default=0) + 1, -1, dtype=np.int64)
+    t_lut[transcript_ids] = np.arange(len(transcript_ids))
 
-    rows = team_rows.coding_rows(store, coders)
-    coder_pos = {c: i for i, c in enumerate(coders)}
-    if rows:
-        tids, starts, ends, codes, names = zip(*rows)
-    else:
-        tids, starts, ends, codes, names = (), (), (), (), ()
-    used = sorted({column_of(c) for c in set(codes)}, key=lambda c: (by_id[c].order if c in by_id else 0, c))
-    if code is not None:
-        columns = [column_of(code)]
-    else:
-        columns = used
+    # Keep the chosen coders' codings; index coders, codes and transcripts through lookup tables.
+    k_lut = np.full(max(coder_names, default=0) + 1, -1, dtype=np.int64)
+    for i, name in enumerate(coders):
+        k_lut[name_to_id[name]] = i
+    k_idx = k_lut[arr[:, 3]]
+    arr, k_idx = arr[k_idx >= 0], k_idx[k_idx >= 0]
+    used_rowids = np.unique(arr[:, 4]).tolist()
+    used = sorted({column_of(code_ids[r]) for r in used_rowids},
+                  key=lambda c: (by_id[c].order if c in by_id else 0, c))
+    columns = [column_of(code)] if code is not None else used
     col_pos = {c: i for i, c in enumerate(columns)}
-    col_of_code = {c: col_pos.get(column_of(c), -1) for c in set(codes)}
-    t_idx = np.fromiter((position[t] for t in tids), dtype=np.int64, count=len(tids))
-    k_idx = np.fromiter((coder_pos[n] for n in names), dtype=np.int64, count=len(names))
+    c_lut = np.full(max(code_ids, default=0) + 1, -1, dtype=np.int64)
+    for rowid, cid in code_ids.items():
+        c_lut[rowid] = col_pos.get(column_of(cid), -1)
+    t_idx = t_lut[arr[:, 0]]
     rated = np.zeros((len(coders), len(transcript_ids)), dtype=bool)
     rated[k_idx, t_idx] = True
 
     turns = team_rows.turn_bounds(store)
     if turns:
-        u_tid, _, u_start, u_end = (np.asarray(x) for x in zip(*turns))
-        u_t = np.fromiter((position[t] for t in u_tid.tolist()), dtype=np.int64, count=len(u_tid))
+        u_tid, _, u_start, u_end = np.array(turns, dtype=np.int64).T
+        u_t = t_lut[u_tid]
         order = np.lexsort((u_start, u_t))  # by transcript, then position in the text
         u_t, u_start, u_end = u_t[order], u_start[order].astype(np.int64), u_end[order].astype(np.int64)
     else:
         u_t = u_start = u_end = np.empty(0, dtype=np.int64)
     return CodingData(
         coders=coders, columns=columns, labels={c: by_id[c].label if c in by_id else c for c in columns},
-        tid=t_idx, start=np.asarray(starts, dtype=np.int64), end=np.asarray(ends, dtype=np.int64),
-        code=np.fromiter((col_of_code[c] for c in codes), dtype=np.int64, count=len(codes)), coder=k_idx,
+        tid=t_idx, start=arr[:, 1].copy(), end=arr[:, 2].copy(), code=c_lut[arr[:, 4]], coder=k_idx,
         rated=rated, transcript_ids=transcript_ids, lengths=lengths, turn_transcript=u_t,
         turn_start=base[u_t] + u_start if len(u_t) else u_start, turn_end=base[u_t] + u_end if len(u_t) else u_end,
         base=base,
