@@ -236,12 +236,15 @@ class AdjudicationScreen(Screen):
         self.query_one("#adj-current", Static).update(self._turn_text(t, item.turn))
         self.query_one("#adj-after", Static).update(self._turn_text(t, item.turn + 1))
         common = set.intersection(*(item.codes[c] for c in item.coders))
+        lines = max(max((len(item.codes[c]) for c in item.coders), default=1), 1)
         for i, (name, box) in enumerate(zip(self.coders, coder_boxes), 1):
             if name in item.codes:
-                box.update(f"[b][{i}] {escape(name)}[/b]\n{self._codes_text(item.codes[name], common)}")
+                body = self._codes_text(item.codes[name], common)
+                pad = "\n" * (lines - max(len(item.codes[name]), 1))  # equal heights side by side
+                box.update(f"[b][{i}] {escape(name)}[/b]\n{body}{pad}")
                 box.remove_class("absent")
             else:
-                box.update(f"[dim][{i}] {escape(name)}\n—[/dim]")
+                box.update(f"[dim][{i}] {escape(name)}\n—[/dim]" + "\n" * (lines - 1))
                 box.add_class("absent")
         status = self.query_one("#adj-consensus", Static)
         if item.settled:

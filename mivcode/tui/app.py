@@ -1,0 +1,201 @@
+"""The Textual app: thin, like Frogmouth's — state (project, coder, language) and navigation.
+
+Screens do the work; the app holds the open `Project` (the same core API the
+CLI uses), the coder, the settings, and the commands every screen shares
+(language, theme, help, codebook, retrieval, adjudication).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from mivcode.core.config import Settings, load_settings, save_settings
+from mivcode.core.project import Project
+from mivcode.tui import i18n
+from mivcode.tui.bindings import localize
+from mivcode.tui.commands import MivCommands
+from mivcode.tui.i18n import t
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class MivApp(App):
+    CSS_PATH = "mivcode.tcss"
+    TITLE = "mivcode"
+    COMMANDS = App.COMMANDS | {MivCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+    ]
+
+    def __init__(self, project: Project, coder: str | None = None, *, settings: Settings | None = None,
+                 transcript: str | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.settings = settings or load_settings()
+        self.coder = coder or ""
+        self.language = self.settings.language if self.settings.language in i18n.LANGUAGES else "nl"
+        i18n.set_language(self.language)
+        localize(self)
+        self.start_transcript = transcript
+        self._pipeline: str | None = None
+
+    def on_mount(self) -> None:
+        from mivcode.tui.screens.home import HomeScreen
+
+        self.title = t("app.title")
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self.push_screen(HomeScreen())
+        if self.project.readonly:
+            self.notify(t("app.readonly"), severity="warning", timeout=8)
+        if not self.coder:
+            self.ask_coder(first=True)
+        elif self.start_transcript:
+            self.open_transcript(self.start_transcript)
+
+    # -- coder -------------------------------------------------------------------------
+
+    def ask_coder(self, first: bool = False) -> None:
+        from mivcode.tui.dialogs.prompt import InputDialog
+
+        def answered(name: str | None) -> None:
+            if not name:
+                if first and not self.coder:
+                    self.call_later(self.ask_coder, True)  # cannot code without a name
+                return
+            self.coder = name
+            self.settings.coder = name
+            save_settings(self.settings)
+            self.notify(t("app.coder_set", coder=name))
+            self.refresh_screens()
+            if first and self.start_transcript:
+                self.open_transcript(self.start_transcript)
+
+        self.push_screen(InputDialog(t("coder.title"), self.coder, hint=t("coder.prompt"), allow_empty=False),
+                         answered)
+
+    def action_change_coder(self) -> None:
+        self.ask_coder()
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def open_transcript(self, name: str, turn: int | None = None):
+        from mivcode.tui.screens.coding import CodingScreen
+
+        if isinstance(self.screen, CodingScreen):
+            self.screen.load(name, turn)
+            return self.screen
+        screen = CodingScreen(name, turn=turn)
+        self.push_screen(screen)
+        return screen
+
+    def action_codebook(self) -> None:
+        from mivcode.tui.screens.codebook import CodebookScreen
+
+        self.push_screen(CodebookScreen())
+
+    def action_retrieval(self) -> None:
+        from mivcode.tui.screens.retrieval import RetrievalScreen
+
+        self.push_screen(RetrievalScreen())
+
+    def action_adjudication(self) -> None:
+        """Open the team helper's adjudication screen when it is installed."""
+        try:
+            from mivcode.tui.screens import adjudication
+        except ImportError:
+            self.notify(t("app.no_adjudication"), severity="warning")
+            return
+        classes = [c for c in vars(adjudication).values()
+                   if inspect.isclass(c) and issubclass(c, Screen) and c.__module__ == adjudication.__name__]
+        if not classes:
+            self.notify(t("app.no_adjudication"), severity="warning")
+            return
+        cls = classes[0]
+        params = inspect.signature(cls).parameters
+        kwargs = {k: v for k, v in (("project", self.project), ("coder", self.coder)) if k in params}
+        self.push_screen(cls(**kwargs))
+
+    def action_help(self) -> None:
+        from mivcode.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- language and theme ----------------------------------------------------------------
+
+    def action_toggle_language(self) -> None:
+        self.set_language("en" if self.language == "nl" else "nl")
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        i18n.set_language(language)
+        self.settings.language = language
+        self._save_settings()
+        self.title = t("app.title")
+        localize(self)
+        self.refresh_screens()
+        self.notify(t("app.language_set"))
+
+    def refresh_screens(self) -> None:
+        for screen in self.screen_stack:
+            localize(screen)
+            if hasattr(screen, "refresh_texts"):
+                screen.refresh_texts()
+        self.refresh_bindings()
+
+    def action_toggle_theme_mode(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+        self.settings.theme = self.theme
+        self._save_settings()
+        self.notify(t("app.theme_set", theme=self.theme))
+
+    def _save_settings(self) -> None:
+        try:
+            save_settings(self.settings)
+        except OSError:
+            pass  # a read-only home must not stop a coding session
+
+    # -- background work shared by screens -------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="app-suggest")
+    def refresh_suggestions_in_background(self) -> None:
+        """After a codebook edit: recompute suggestions for every transcript without blocking anyone."""
+        try:
+            from mivcode.core.suggest.service import refresh_suggestions
+        except ImportError:
+            return
+        self.call_from_thread(self.notify, t("codebook.refreshing"))
+        refresh_suggestions(self.project, transcripts=None, progress=None)
+        self.call_from_thread(self.notify, t("coding.suggest_done"))
+
+    def pipeline_description(self) -> str:
+        """Which spaCy pipeline the suggestions use (may load spaCy: call from a worker)."""
+        if self._pipeline is None:
+            try:
+                from mivcode.core.suggest.pipeline import describe_pipeline
+            except ImportError:
+                return t("help.pipeline_missing")
+            try:
+                self._pipeline = describe_pipeline(self.settings.spacy_model)
+            except Exception as exc:  # a broken model must not break the help screen
+                return f"{type(exc).__name__}: {exc}"
+        return self._pipeline
+
+    def app_commands(self) -> list[tuple[str, str, object]]:
+        return [
+            (t("key.codebook"), "", self.action_codebook),
+            (t("key.retrieval"), "", self.action_retrieval),
+            (t("key.adjudication"), "", self.action_adjudication),
+            (t("key.language"), "", self.action_toggle_language),
+            (t("key.theme"), "", self.action_toggle_theme_mode),
+            (t("key.coder"), "", self.action_change_coder),
+        ]

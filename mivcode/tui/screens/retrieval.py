@@ -1,0 +1,172 @@
+"""Retrieval: every segment coded with a code, across transcripts, with context.
+
+This is what researchers read when they write the report chapter on, say,
+discrimination at internships: all quotes for the code and its subcodes,
+filterable by institution, group and coder, each with the turn before and
+after so a quote is never read out of context. Enter opens the turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mivcode.core.model import Coding, Transcript
+from mivcode.tui.bindings import localize
+from mivcode.tui.dialogs.code_picker import CodePicker
+from mivcode.tui.dialogs.prompt import ChoiceDialog
+from mivcode.tui.i18n import t
+
+
+@dataclass(slots=True)
+class Segment:
+    coding: Coding
+    turn: int
+    speaker: str
+    before: str | None
+    text: str  # the whole turn
+    span: tuple[int, int]  # the coded part, relative to `text`
+    after: str | None
+
+
+def collect_segments(project, code: str, *, institution: str | None = None, group: str | None = None,
+                     coder: str | None = None) -> list[Segment]:
+    """Read the segments through the core API (runs in a worker thread)."""
+    metas = {s.name: s.meta for s in project.transcripts()}
+    cache: dict[str, Transcript] = {}
+    out = []
+    for c in project.codings(code=code, include_subcodes=True, coder=coder):
+        meta = metas.get(c.transcript)
+        if meta is None or (institution and meta.institution != institution) or (group and meta.group != group):
+            continue
+        tr = cache.get(c.transcript) or cache.setdefault(c.transcript, project.transcript(c.transcript))
+        u = tr.turn_at(c.start)
+        if u is None:
+            continue
+
+        def line(i: int) -> str | None:
+            if 0 <= i < len(tr.turns):
+                v = tr.turns[i]
+                return f"{v.speaker}: {tr.turn_text(v)}"
+            return None
+
+        end = min(c.end, u.end)
+        out.append(Segment(c, u.index, u.speaker, line(u.index - 1), tr.turn_text(u),
+                           (max(0, c.start - u.start), max(0, end - u.start)), line(u.index + 1)))
+    return out
+
+
+class RetrievalScreen(Screen):
+    BINDINGS = [
+        Binding("c", "pick_code", "Code", id="retrieval.pick_code"),
+        Binding("i", "filter('institution')", "Institution", id="retrieval.filter_institution"),
+        Binding("g", "filter('group')", "Group", id="retrieval.filter_group"),
+        Binding("o", "filter('coder')", "Coder", id="retrieval.filter_coder"),
+        Binding("escape", "app.pop_screen", "Back", id="retrieval.back"),
+    ]
+
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__()
+        localize(self)
+        self.code = code
+        self.filters: dict[str, str | None] = {"institution": None, "group": None, "coder": None}
+        self.segments: list[Segment] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("retrieval.choose"), id="retrieval-summary")
+        yield OptionList(id="segments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        if self.code is None:
+            codes = self.app.project.codes()
+            counts = self.app.project.code_counts()
+            used = [c for c in codes if counts.get(c.id)]
+            self.code = (used or codes or [None])[0].id if (used or codes) else None
+        self.reload()
+
+    def reload(self) -> None:
+        if self.code:
+            self._load(self.code, dict(self.filters))
+
+    @work(thread=True, exclusive=True, group="retrieval")
+    def _load(self, code: str, filters: dict) -> None:
+        segments = collect_segments(self.app.project, code, **filters)
+        self.app.call_from_thread(self._show, segments)
+
+    def _show(self, segments: list[Segment]) -> None:
+        self.segments = segments
+        lang = self.app.language
+        codes = {c.id: c for c in self.app.project.codes()}
+        code = codes.get(self.code or "")
+        everyone = t("common.all")
+        self.query_one("#retrieval-summary", Static).update(Text(t(
+            "retrieval.summary", code=code.display(lang) if code else self.code, n=len(segments),
+            institution=self.filters["institution"] or everyone, group=self.filters["group"] or everyone,
+            coder=self.filters["coder"] or everyone)))
+        options = []
+        for i, s in enumerate(segments):
+            sub = codes.get(s.coding.code)
+            head = Text.assemble(
+                (t("retrieval.item", transcript=s.coding.transcript, turn=s.turn, speaker=s.speaker,
+                   coder=s.coding.coder), "bold"), "  ")
+            if sub:
+                head.append(f" {sub.display(lang)} ", style=f"on {sub.color}")
+            body = Text()
+            if s.before:
+                body.append("  " + s.before + "\n", style="dim")
+            quote = Text("▶ " + s.text)
+            quote.stylize("bold underline", 2 + s.span[0], 2 + s.span[1])
+            body.append_text(quote)
+            if s.after:
+                body.append("\n  " + s.after, style="dim")
+            if s.coding.memo:
+                body.append("\n  ✎ " + s.coding.memo, style="italic")
+            options.append(Option(Text.assemble(head, "\n", body, "\n"), id=str(i)))
+        if not segments:
+            options.append(Option(t("retrieval.none"), disabled=True))
+        ol = self.query_one(OptionList)
+        ol.set_options(options)
+        if segments:
+            ol.highlighted = 0
+
+    def action_pick_code(self) -> None:
+        def chosen(code: str | None) -> None:
+            if code:
+                self.code = code
+                self.reload()
+
+        self.app.push_screen(CodePicker(self.app.project.codes(), title=t("picker.title"),
+                                        language=self.app.language), chosen)
+
+    def action_filter(self, what: str) -> None:
+        p = self.app.project
+        if what == "coder":
+            values = p.coders_with_codings()
+        else:
+            values = sorted({getattr(s.meta, what) for s in p.transcripts() if getattr(s.meta, what)})
+        choices: list[tuple[str, object]] = [(t("common.all"), "")] + [(v, v) for v in values]
+
+        def chosen(value) -> None:
+            if value is None:
+                return
+            self.filters[what] = value or None
+            self.reload()
+
+        self.app.push_screen(ChoiceDialog(t("retrieval.choose_filter", what=t(f"key.filter_{what}")), choices), chosen)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        s = self.segments[int(event.option.id or 0)]
+        self.app.open_transcript(s.coding.transcript, turn=s.turn)
+
+    def refresh_texts(self) -> None:
+        self.reload()
