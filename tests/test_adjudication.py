@@ -189,3 +189,44 @@ def test_cli_consensus_and_disagreements(coded):
     assert result.exit_code == 0 and "consensus" in result.output
     result = runner.invoke(main, ["consensus", path, "--coders", "ann", "--auto", "agreed"])
     assert result.exit_code == 1 and "2 to 5 coders" in result.output
+
+
+def test_reached_from_home_with_the_team_guessed(coded, tmp_path):
+    """The app's `v` (Home) passes only project and coder: the screen takes every coder but the consensus."""
+    from mivcode.core.config import Settings
+    from mivcode.tui.app import MivApp
+
+    async def run() -> None:
+        app = MivApp(coded, "jan", settings=Settings(coder="jan"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("v")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, AdjudicationScreen)
+            assert screen.coders == ["ann", "bob"] and len(screen.items) == 2
+            await pilot.press("x")
+            await pilot.pause()
+            assert screen.settled_count == 1
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, AdjudicationScreen)
+
+    asyncio.run(run())
+    assert consensus.settled_turns(coded) == {(T, 3)}
+
+
+def test_one_coder_shows_why_instead_of_crashing(project):
+    project.add_coding(T, 1, "racisme", "ann")
+
+    async def run() -> None:
+        app = AdjudicationApp(project, None, "jan")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            text = str(app.screen.query_one("#adj-position").render())
+            assert "2 to 5" in text and "--coders" in text
+            await pilot.press("1", "b", "e", "u", "a", "n")
+            await pilot.pause()
+
+    asyncio.run(run())
+    assert _layer(project) == set()

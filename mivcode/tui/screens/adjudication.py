@@ -24,7 +24,7 @@ from textual.widgets import Footer, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from mivcode.core.errors import MivcodeError
-from mivcode.core.model import Code, Transcript
+from mivcode.core.model import CONSENSUS_CODER, Code, Transcript
 from mivcode.core.project import Project
 from mivcode.core.team import consensus
 from mivcode.core.team.consensus import TurnComparison
@@ -55,6 +55,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                   "{codings} coding(s) copied in {turns} turn(s) the coders agree on."),
     "edit_title": ("Codes voor de consensus (spatie: aan/uit, Enter: opslaan, Esc: annuleren)",
                    "Codes for the consensus (space: toggle, Enter: save, Esc: cancel)"),
+    "bad_coders": ("{problem} — kies de coders met `mivcode adjudicate PROJECT --coders a,b`.",
+                   "{problem} — choose the coders with `mivcode adjudicate PROJECT --coders a,b`."),
     "no_coder": ("Er is geen coder {n}.", "There is no coder {n}."),
     "key_choose": ("Kies coder", "Choose coder"),
     "key_both": ("Beide (samen)", "Both (union)"),
@@ -72,44 +74,6 @@ _TEXT: dict[str, tuple[str, str]] = {
 def tr(key: str, **values) -> str:
     nl, en = _TEXT[key]
     return (en if _ui_language() == "en" else nl).format(**values)
-
-
-class CodeChoice(ModalScreen[set[str] | None]):
-    """Pick the consensus codes for one turn; preselected with the coders' union."""
-
-    DEFAULT_CSS = """
-    CodeChoice { align: center middle; }
-    CodeChoice > Vertical { width: 80; height: 80%; border: thick $accent; background: $surface; padding: 0 1; }
-    CodeChoice SelectionList { height: 1fr; }
-    """
-    BINDINGS = [
-        Binding("enter", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-
-    def __init__(self, codes: list[Code], selected: set[str], language: str = "nl") -> None:
-        super().__init__()
-        self.codes = codes
-        self.selected = selected
-        self.language = language
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(tr("edit_title"))
-            yield SelectionList[str](*[
-                Selection(f"{'  ' if c.parent else ''}{escape(c.display(self.language))}  [dim]{c.id}[/dim]", c.id,
-                          c.id in self.selected)
-                for c in self.codes
-            ])
-
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
-
-    def action_save(self) -> None:
-        self.dismiss(set(self.query_one(SelectionList).selected))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class AdjudicationScreen(Screen):
@@ -130,11 +94,18 @@ class AdjudicationScreen(Screen):
         Binding("escape,q", "leave", tr("key_back"), id="adjudication.back"),
     ]
 
-    def __init__(self, project: Project, coders: list[str], coder: str | None) -> None:
+    def __init__(self, project: Project, coders: list[str] | None = None, coder: str | None = None) -> None:
+        """`coders` None: every coder with codings except the consensus layer (from Home, which knows no team)."""
         super().__init__()
         self.project = project
-        self.coders = consensus.check_coders(project, coders)
         self.coder = coder
+        self.problem: str | None = None
+        if coders is None:
+            coders = [c for c in project.coders_with_codings() if c != CONSENSUS_CODER]
+        try:
+            self.coders = consensus.check_coders(project, coders)
+        except MivcodeError as exc:
+            self.coders, self.problem = [], tr("bad_coders", problem=str(exc))
         self.items: list[TurnComparison] = []
         self.index = 0
         self._transcripts: dict[str, Transcript] = {}
@@ -167,6 +138,8 @@ class AdjudicationScreen(Screen):
     # -- data --------------------------------------------------------------------
 
     def _reload(self) -> None:
+        if self.problem:
+            return
         key = self._key()
         self.items = [c for c in consensus.compare_turns(self.project, self.coders) if not c.agreed]
         self._goto(key)
@@ -223,7 +196,7 @@ class AdjudicationScreen(Screen):
         item = self.current
         coder_boxes = [self.query_one(f"#adj-coder-{i}", Static) for i in range(1, len(self.coders) + 1)]
         if item is None:
-            self.query_one("#adj-position", Label).update(tr("none"))
+            self.query_one("#adj-position", Label).update(self.problem or tr("none"))
             for w in ("#adj-before", "#adj-current", "#adj-after", "#adj-consensus"):
                 self.query_one(w, Static).update("")
             for box in coder_boxes:
@@ -320,6 +293,8 @@ class AdjudicationScreen(Screen):
             self._advance()
 
     def action_undo(self) -> None:
+        if self.problem:
+            return
         try:
             op = consensus.undo_last(self.project)
         except MivcodeError as exc:
@@ -339,6 +314,8 @@ class AdjudicationScreen(Screen):
         self._show()
 
     def action_auto_agreed(self) -> None:
+        if self.problem:
+            return
         try:
             result = consensus.auto_agreed(self.project, self.coders, by=self.coder)
         except MivcodeError as exc:
@@ -352,12 +329,50 @@ class AdjudicationScreen(Screen):
         self.dismiss(None)
 
 
+class CodeChoice(ModalScreen[set[str] | None]):
+    """Pick the consensus codes for one turn; preselected with the coders' union."""
+
+    DEFAULT_CSS = """
+    CodeChoice { align: center middle; }
+    CodeChoice > Vertical { width: 80; height: 80%; border: thick $accent; background: $surface; padding: 0 1; }
+    CodeChoice SelectionList { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, codes: list[Code], selected: set[str], language: str = "nl") -> None:
+        super().__init__()
+        self.codes = codes
+        self.selected = selected
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(tr("edit_title"))
+            yield SelectionList[str](*[
+                Selection(f"{'  ' if c.parent else ''}{escape(c.display(self.language))}  [dim]{c.id}[/dim]", c.id,
+                          c.id in self.selected)
+                for c in self.codes
+            ])
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(set(self.query_one(SelectionList).selected))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class AdjudicationApp(App):
     """`mivcode adjudicate`: a small app that hosts only the adjudication screen."""
 
     TITLE = "mivcode"
 
-    def __init__(self, project: Project, coders: list[str], coder: str | None) -> None:
+    def __init__(self, project: Project, coders: list[str] | None, coder: str | None) -> None:
         super().__init__()
         self.project = project
         self.coders = coders
