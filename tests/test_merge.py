@@ -291,3 +291,42 @@ def test_older_schema_is_read_from_a_copy(team):
         report = merge_projects(p, [b])
         assert report.codings_added == 4 and report.sources[0].schema == 2
     assert _digest(b) == digest
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CODES = ["discriminatie", "racisme", "agressie_geweld", "geaccepteerde_onveiligheid"]
+_coding = st.tuples(st.sampled_from(["ann", "bob", "cem"]), st.integers(0, 6), st.sampled_from(_CODES),
+                    st.sampled_from(["manual", "suggestion"]))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(left=st.lists(_coding, max_size=8), right=st.lists(_coding, max_size=8))
+def test_merge_union_property(base, left, right):
+    """For any two files from one start: A+B == B+A == the union, and merging again changes nothing."""
+    folder = base.parent / f"prop{abs(hash((tuple(left), tuple(right))))}"
+    folder.mkdir()
+    a, b = folder / "a.miv", folder / "b.miv"
+    shutil.copy(base, a)
+    shutil.copy(base, b)
+    for path, codings in ((a, left), (b, right)):
+        with Project.open(path) as p:
+            seen = set()
+            for coder, turn, code, origin in codings:
+                if (coder, turn, code) not in seen:
+                    seen.add((coder, turn, code))
+                    p.add_coding("fg_roc_studenten", turn, code, coder, origin=origin)
+    expected = {(c, t, k) for c, t, k, _ in left} | {(c, t, k) for c, t, k, _ in right}
+    a2, b2 = shutil.copy(a, folder / "a2.miv"), shutil.copy(b, folder / "b2.miv")
+    with Project.open(a) as p:
+        merge_projects(p, [b])
+    with Project.open(b2) as p:
+        merge_projects(p, [a2])
+    ab, ba = _state(a), _state(Path(b2))
+    key = lambda s: {(x[0], x[1], x[2], x[3], x[4]) for x in s["codings"]}  # noqa: E731 - origin may differ by side
+    assert key(ab) == key(ba)
+    assert len(ab["codings"]) == len(expected)
+    with Project.open(a) as p:
+        merge_projects(p, [b, a2])
+    assert _state(a) == ab
