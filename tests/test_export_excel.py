@@ -119,7 +119,7 @@ def test_workbook_sheets_layout_and_chart(report_project, tmp_path):
     assert ov.column_dimensions["B"].width >= len("Agressie en geweld")
     assert "Telling" in ov.cell(2, 1).value  # the layer is named in a header row
     cit = wb["Citaten"]
-    assert cit.column_dimensions["J"].width >= 60
+    assert cit.column_dimensions["H"].width >= 60
     # heat maps on both matrices
     for name in ("Matrix transcripten", "Co-occurrentie"):
         rules = [r for cf in wb[name].conditional_formatting for r in cf.rules]
@@ -194,13 +194,15 @@ def test_quotes_sheet_and_injection_guard(report_project, tmp_path):
     wb = openpyxl.load_workbook(out)
     ws = wb["Citaten"]
     header, rows = _table(ws, "Instelling")
-    assert header == ["Instelling", "Groep", "Leerweg", "Niveau", "Transcript", "Beurt", "Spreker", "Thema", "Code",
-                      "Citaat", "Memo", "Codeur"]
+    assert header == ["Instelling", "Groep", "Transcript", "Beurt", "Spreker", "Thema", "Code", "Citaat", "Memo",
+                      "Codeur"]
     assert len(rows) == len(report_project.codings(coder="anna"))
-    quotes = {r[9] for r in rows}
+    quotes = {r[7] for r in rows}
     assert "Racisme zie ik vaak, ook op stage." in quotes
-    row = next(r for r in rows if r[9] == "Racisme zie ik vaak, ook op stage.")
-    assert row[:7] == ("ROC A", "studenten", "BOL", "2", "roc_a_studenten", 1, "Student 1")
+    row = next(r for r in rows if r[7] == "Racisme zie ik vaak, ook op stage.")
+    assert row[:5] == ("ROC A", "studenten", "roc_a_studenten", 1, "Student 1")
+    wrapped = next(c for c in ws.iter_rows(min_col=8, max_col=8) for c in c if c.value == row[7])
+    assert wrapped.alignment.wrap_text
     risky_cells = [c for r in ws.iter_rows() for c in r if isinstance(c.value, str) and c.value[:1] in "=+-@\t\r"]
     values = {c.value for c in risky_cells}
     for text in (RISKY[0] + " stond in de groepsapp, en er werd gevochten.", RISKY[1] + " belde me op, een vader "

@@ -9,6 +9,8 @@ stored as plain strings with Excel's quote prefix (see `safe_text`).
 
 from __future__ import annotations
 
+from copy import copy
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -112,6 +115,7 @@ class _Sheet:
                  heading: str, freeze_col: int = 1):
         self.ws = wb.create_sheet(title)
         self.headers = headers
+        self._wrap_style = None
         for i, w in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
         self.header_row = 2 + len(notes) + 1
@@ -126,10 +130,17 @@ class _Sheet:
     def _cell(self, value: Any, *, font=None, fill=None, wrap: bool = False, fmt: str | None = None):
         if isinstance(value, str):
             value = xlsx_clean(value)[:_MAX_QUOTE]
+        risky = isinstance(value, str) and is_risky(value)
+        if wrap and not risky and font is None and fill is None and not fmt and self._wrap_style is not None:
+            cell = WriteOnlyCell(self.ws, value=value)
+            cell._style = copy(self._wrap_style)  # copying a style array is cheaper than setting it (50,000 quotes)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            return cell
         cell = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text begins with
-            if is_risky(value):
+            if risky:
                 cell.quotePrefix = True
         if font is not None:
             cell.font = font
@@ -137,6 +148,8 @@ class _Sheet:
             cell.fill = fill
         if wrap:
             cell.alignment = _WRAP
+            if not risky and font is None and fill is None and not fmt:
+                self._wrap_style = copy(cell._style)
         if fmt:
             cell.number_format = fmt
         return cell
@@ -144,7 +157,11 @@ class _Sheet:
     def row(self, values: list[Any], *, formats: dict[int, str] | None = None, wrap_cols: tuple[int, ...] = ()) -> None:
         out = []
         for i, v in enumerate(values):
-            if isinstance(v, str) or (formats and i in formats) or i in wrap_cols:
+            if v == "":
+                out.append(None)  # an empty cell is not written at all; an empty string is
+            elif isinstance(v, str) and i not in wrap_cols and not _needs_cell(v):
+                out.append(v[:_MAX_QUOTE])  # a plain value is far cheaper than a cell object (50,000 quotes)
+            elif isinstance(v, str) or (formats and i in formats) or i in wrap_cols:
                 out.append(self._cell(v, wrap=i in wrap_cols, fmt=(formats or {}).get(i) if not isinstance(v, str) else None))
             else:
                 out.append(v)
@@ -158,6 +175,24 @@ class _Sheet:
         if heat_from_col is not None and self.rows > self.header_row and len(self.headers) >= heat_from_col:
             rng = f"{get_column_letter(heat_from_col)}{self.header_row + 1}:{last_col}{last_row}"
             self.ws.conditional_formatting.add(rng, ColorScaleRule(**_HEAT))
+
+
+_ERROR_CODES = frozenset(ERROR_CODES)
+
+
+@lru_cache(maxsize=4096)
+def _needs_cell_cached(value: str) -> bool:
+    return is_risky(value) or value in _ERROR_CODES or xlsx_clean(value) != value
+
+
+def _needs_cell(value: str) -> bool:
+    """Text openpyxl would not store as a plain string: formula-like, an error code, or with control characters.
+
+    Short values (names, labels, speakers) repeat on every quote row, so their answer is cached.
+    """
+    if len(value) <= 80:
+        return _needs_cell_cached(value)
+    return is_risky(value) or value in _ERROR_CODES or xlsx_clean(value) != value
 
 
 def _width(values: list[Any], lo: float = 8, hi: float = 60) -> float:
@@ -288,17 +323,16 @@ def _cooccurrence(wb, data, h, opts, notes, label) -> None:
 
 
 def _quotes(wb, data: fq.ReportData, h, notes, label) -> None:
-    keys = ["institution", "group", "leerweg", "niveau", "transcript", "turn", "speaker", "theme", "code", "text",
-            "memo", "coder"]
-    widths = [20, 13, 10, 8, 24, 7, 16, 26, 26, 80, 30, 14]
+    keys = ["institution", "group", "transcript", "turn", "speaker", "theme", "code", "text", "memo", "coder"]
+    widths = [20, 13, 24, 7, 16, 26, 26, 80, 30, 14]
     s = _Sheet(wb, h["quotes"], [h[k] for k in keys], widths, notes, h["t_quotes"], freeze_col=1)
     order = {c.id: i for i, c in enumerate(data.code_order())}
     segs = sorted(data.segments, key=lambda g: (g.transcript.institution or "", order.get(g.theme, 0),
                                                 order.get(g.code, 0), g.transcript.name, g.start))
-    wrap = (9,)
+    wrap = (7,)
     for g in segs:
         t = g.transcript
-        s.row([t.institution or "", t.group or "", t.leerweg or "", t.niveau or "", t.name,
+        s.row([t.institution or "", t.group or "", t.name,
                g.turn if g.turn is not None else "", g.speaker, label.get(g.theme, g.theme),
                label.get(g.code, g.code), g.text, g.memo or "", g.coder], wrap_cols=wrap)
     s.finish()

@@ -76,3 +76,20 @@ def save_refi_guids(store: ProjectStore, mapping: dict[str, str]) -> None:
         "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (REFI_GUIDS_KEY, json.dumps(mapping, sort_keys=True)),
     )
+
+
+def bulk_insert_codings(store: ProjectStore, rows: list[tuple[int, int, int, str, str, str, str | None, str]]) -> int:
+    """(transcript_id, start, end, code, coder, origin, memo, created_at) in one executemany.
+
+    For benchmarks and bulk tooling only: no event is logged, so these codings are not undoable.
+    Must run inside `store.tx()`.
+    """
+    from mivcode.core.store.codings import coder_id
+
+    ids = {name: coder_id(store, name) for name in {r[4] for r in rows}}
+    cur = store.conn.executemany(
+        'INSERT OR IGNORE INTO codings (transcript_id, start, "end", code_id, coder_id, origin, memo, created_at)'
+        " VALUES (?,?,?,?,?,?,?,?)",
+        [(t, s, e, c, ids[k], o, m, ts) for t, s, e, c, k, o, m, ts in rows],
+    )
+    return cur.rowcount
