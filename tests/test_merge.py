@@ -330,3 +330,47 @@ def test_merge_union_property(base, left, right):
     with Project.open(a) as p:
         merge_projects(p, [b, a2])
     assert _state(a) == ab
+
+
+def test_differences_that_are_kept_ours_are_reported(team):
+    a, b = team
+    with Project.open(b) as p:
+        p.add_coding("fg_roc_studenten", 1, "racisme", "ann", origin="suggestion")  # ann coded it manually in a
+        meta = p.transcript("fg_roc_studenten").meta
+        meta.institution = "ROC Elders"
+        p.set_transcript_meta("fg_roc_studenten", meta, "bob")
+    with Project.open(a) as p:
+        report = merge_projects(p, [b], coder="ann")
+        src = report.sources[0]
+        assert src.codings_differing == 1 and src.meta_differing == ["fg_roc_studenten"]
+        assert {c.origin for c in p.codings(coder="ann", code="racisme")} == {"manual"}
+        assert p.transcript("fg_roc_studenten").meta.institution is None
+        event = [e for e in p.events() if e.action == "merge"][-1]
+        assert event.payload["by"] == "ann" and event.payload["sources"][0]["codings_differing"] == 1
+
+
+def test_cli_merge(team, tmp_path):
+    from click.testing import CliRunner
+
+    from mivcode.cli import main
+
+    a, b = team
+    runner = CliRunner()
+    result = runner.invoke(main, ["merge", str(a), str(b), "--coder", "ann"])
+    assert result.exit_code == 0, result.output
+    assert "4 coderingen toegevoegd (0 al aanwezig)" in result.output and "fg_extra" in result.output
+    result = runner.invoke(main, ["merge", str(a), str(b)])
+    assert "niets nieuws" in result.output
+    bad = tmp_path / "kapot.miv"
+    bad.write_bytes(b"SQLite format 3\x00" + os.urandom(5000))
+    before = _state(a)
+    result = runner.invoke(main, ["merge", str(a), str(bad)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mivcode: error: ") and str(bad) in lines[0]
+    assert _state(a) == before
+    c = _conflicting(a.with_name("base.miv"))
+    result = runner.invoke(main, ["merge", str(a), str(c)])
+    assert result.exit_code == 1 and "racisme" in result.output and "--codebook-conflicts" in result.output
+    result = runner.invoke(main, ["merge", str(a), str(c), "--codebook-conflicts", "ours"])
+    assert result.exit_code == 0 and "codeboekconflict (ons gekozen)" in result.output

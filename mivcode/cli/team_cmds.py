@@ -47,6 +47,11 @@ def merge(project: str, others: tuple[str, ...], conflicts: str, coder: str | No
             parts.append(f"{len(s.codes_added)} code(s) toegevoegd: {', '.join(s.codes_added)}")
         if s.codes_replaced:
             parts.append(f"{len(s.codes_replaced)} code(s) overgenomen: {', '.join(s.codes_replaced)}")
+        if s.codings_differing:
+            parts.append(f"{s.codings_differing} codering(en) met andere herkomst of memo: de eigen behouden")
+        if s.meta_differing:
+            parts.append(f"metadata verschilt bij {', '.join(s.meta_differing)}: de eigen behouden "
+                         f"(wijzig met `mivcode meta`)")
         if s.memos_added or s.memos_kept:
             parts.append(f"{s.memos_added} memo('s) toegevoegd, {s.memos_kept} eigen memo('s) behouden")
         click.echo(f"{s.path}: " + "; ".join(parts) + f" (coders: {', '.join(s.coders) or '-'})")

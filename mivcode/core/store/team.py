@@ -59,15 +59,16 @@ def full_coding_rows(store: ProjectStore) -> list[tuple]:
         ).fetchall()
 
 
-def coding_keys(store: ProjectStore) -> set[tuple]:
-    """Identity of every coding across files: (content hash, start, end, code, coder)."""
+def coding_details(store: ProjectStore) -> dict[tuple, tuple]:
+    """(content hash, start, end, code, coder) -> (origin, memo) of every coding."""
     with store._lock:
-        return set(
-            store.conn.execute(
-                'SELECT t.content_hash, c.start, c."end", c.code_id, k.name FROM codings c'
+        return {
+            (h, s, e, c, k): (o, m)
+            for h, s, e, c, k, o, m in store.conn.execute(
+                'SELECT t.content_hash, c.start, c."end", c.code_id, k.name, c.origin, c.memo FROM codings c'
                 " JOIN transcripts t ON t.id = c.transcript_id JOIN coders k ON k.id = c.coder_id"
-            ).fetchall()
-        )
+            )
+        }
 
 
 def turn_bounds(store: ProjectStore) -> list[tuple]:

@@ -77,6 +77,8 @@ class SourceReport:
     codings_present: int = 0
     memos_added: int = 0
     memos_kept: int = 0
+    codings_differing: int = 0  # same coding (span, code, coder), other origin or memo: ours kept
+    meta_differing: list[str] = field(default_factory=list)  # matched transcripts whose metadata differ: ours kept
     coders: list[str] = field(default_factory=list)
 
     def provenance(self) -> dict:
@@ -86,7 +88,8 @@ class SourceReport:
             "transcripts_added": self.transcripts_added, "transcripts_matched": self.transcripts_matched,
             "codes_added": self.codes_added, "codes_replaced": self.codes_replaced,
             "codings_added": self.codings_added, "codings_present": self.codings_present,
-            "memos_added": self.memos_added, "memos_kept": self.memos_kept, "coders": self.coders,
+            "memos_added": self.memos_added, "memos_kept": self.memos_kept,
+            "codings_differing": self.codings_differing, "meta_differing": self.meta_differing, "coders": self.coders,
         }
 
 
@@ -264,6 +267,9 @@ def merge_projects(
             for t in src.transcripts:
                 if t.content_hash in by_hash:
                     src.report.transcripts_matched += 1
+                    ours = transcript_rows.load_transcript(store, by_hash[t.content_hash][1])
+                    if ours is not None and ours.meta.as_dict() != t.meta.as_dict():
+                        src.report.meta_differing.append(ours.name)
                     continue
                 name = t.name if t.name not in names else f"{t.name}_{t.content_hash[:8]}"
                 copy = Transcript(name, t.text, list(t.turns), t.meta, t.content_hash, t.source_file, t.source_format)
@@ -273,6 +279,7 @@ def merge_projects(
                 src.report.transcripts_added.append(name)
         coding_ops: list[dict] = []
         memo_ops: list[dict] = []
+        existing = team_rows.coding_details(store)
         for src in sources:
             batch = []
             for h, start, end, code, who, origin, memo, created in src.codings:
@@ -281,6 +288,10 @@ def merge_projects(
             added = team_rows.insert_codings(store, batch)
             src.report.codings_added = len(added)
             src.report.codings_present = len(batch) - len(added)
+            src.report.codings_differing = sum(
+                1 for h, start, end, code, who, origin, memo, _ in src.codings
+                if existing.get((h, start, end, code, who), (origin, memo)) != (origin, memo)
+            )
             coding_ops.extend({"op": "add_coding", "coding": _coding_dict(c)} for c in added)
             for h, turn, who, text in src.memos:
                 tid, name = by_hash[h]
@@ -298,7 +309,7 @@ def merge_projects(
         if ops:
             coding_store.append_event(store, coder, "do", {"op": "batch", "ops": ops, "label": "merge"})
         coding_store.append_event(store, coder, "merge", {
-            "mode": conflicts, "conflicts": [c.describe() for c in found],
+            "by": coder, "into": str(target), "mode": conflicts, "conflicts": [c.describe() for c in found],
             "sources": [s.report.provenance() for s in sources],
         })
     project._invalidate_codes()
