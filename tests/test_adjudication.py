@@ -116,6 +116,7 @@ def test_adjudication_flow_with_pilot(coded):
 
 async def _flow(coded):
     consensus.auto_agreed(coded, ["ann", "bob"], by="jan")
+    coded.set_turn_memo(T, 3, "twijfel", "ann")
     app = AdjudicationApp(coded, ["ann", "bob"], "jan")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -155,6 +156,13 @@ async def _flow(coded):
         await pilot.press("p")
         await pilot.pause()
         assert screen.current.turn == 3
+        await pilot.press("m")  # why: a memo of the consensus layer
+        await pilot.pause()
+        await pilot.press(*"geen code", "enter")
+        await pilot.pause()
+        assert coded.turn_memo(T, 3, "consensus") == "geen code"
+        assert "memo: geen code" in str(screen.query_one("#adj-consensus").render())
+        assert "memo: twijfel" in str(screen.query_one("#adj-coder-1").render())  # ann's own memo shown
         await pilot.press("q")
         await pilot.pause()
     assert consensus.settled_turns(coded) == {(T, 3), (T, 5)}

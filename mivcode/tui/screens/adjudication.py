@@ -3,7 +3,8 @@
 Keyboard-first, like a discussion at the table: the turn with the turn
 before and after for context, each coder's codes side by side (the codes
 that differ marked), then 1-5 takes a coder's side, b takes both (the
-union), e edits (pick codes), x decides "no code", n/p move on, u undoes.
+union), e edits (pick codes), x decides "no code", m notes why (a memo of
+the consensus layer; the coders' own memos are shown), n/p move on, u undoes.
 Every decision is one undoable step of the coder `consensus` (see
 `mivcode.core.team.consensus`); progress shows n of m settled.
 
@@ -20,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, SelectionList, Static
+from textual.widgets import Footer, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from mivcode.core.errors import MivcodeError
@@ -65,6 +66,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "key_next": ("Volgende", "Next"),
     "key_prev": ("Vorige", "Previous"),
     "key_next_open": ("Volgende open", "Next open"),
+    "key_memo": ("Memo (waarom)", "Memo (why)"),
+    "memo_title": ("Memo bij de beslissing over deze beurt (Enter: opslaan, leeg: wissen, Esc: annuleren)",
+                   "Memo on the decision for this turn (Enter: save, empty: clear, Esc: cancel)"),
+    "memo": ("memo", "memo"),
     "key_undo": ("Ongedaan maken", "Undo"),
     "key_auto": ("Eens → consensus", "Agreed → consensus"),
     "key_back": ("Terug", "Back"),
@@ -89,6 +94,7 @@ class AdjudicationScreen(Screen):
         Binding("n", "move(1)", tr("key_next"), id="adjudication.next"),
         Binding("p", "move(-1)", tr("key_prev"), id="adjudication.previous"),
         Binding("o", "next_open", tr("key_next_open"), id="adjudication.next_open"),
+        Binding("m", "memo", tr("key_memo"), id="adjudication.memo"),
         Binding("u", "undo", tr("key_undo"), id="adjudication.undo"),
         Binding("a", "auto_agreed", tr("key_auto"), id="adjudication.auto"),
         Binding("escape,q", "leave", tr("key_back"), id="adjudication.back"),
@@ -213,6 +219,9 @@ class AdjudicationScreen(Screen):
         for i, (name, box) in enumerate(zip(self.coders, coder_boxes), 1):
             if name in item.codes:
                 body = self._codes_text(item.codes[name], common)
+                memo = self.project.turn_memo(item.transcript, item.turn, name)
+                if memo:
+                    body += f"\n[i]{tr('memo')}: {escape(memo)}[/i]"
                 pad = "\n" * (lines - max(len(item.codes[name]), 1))  # equal heights side by side
                 box.update(f"[b][{i}] {escape(name)}[/b]\n{body}{pad}")
                 box.remove_class("absent")
@@ -220,12 +229,15 @@ class AdjudicationScreen(Screen):
                 box.update(f"[dim][{i}] {escape(name)}\n—[/dim]" + "\n" * (lines - 1))
                 box.add_class("absent")
         status = self.query_one("#adj-consensus", Static)
+        memo = self.project.turn_memo(item.transcript, item.turn, CONSENSUS_CODER)
+        memo_line = f"\n[i]{tr('memo')}: {escape(memo)}[/i]" if memo else ""
         if item.settled:
             state = tr("settled_as", codes=", ".join(sorted(item.consensus))) if item.consensus else tr("settled_none")
-            status.update(f"[b]{tr('consensus')}[/b] — {state}\n{self._codes_text(item.consensus, item.consensus)}")
+            status.update(f"[b]{tr('consensus')}[/b] — {state}\n{self._codes_text(item.consensus, item.consensus)}"
+                          + memo_line)
             status.add_class("settled")
         else:
-            status.update(f"[b]{tr('consensus')}[/b] — {tr('open')}")
+            status.update(f"[b]{tr('consensus')}[/b] — {tr('open')}" + memo_line)
             status.remove_class("settled")
 
     # -- actions -----------------------------------------------------------------
@@ -282,6 +294,25 @@ class AdjudicationScreen(Screen):
                 self._decide(codes, "edit")
 
         self.app.push_screen(CodeChoice(self.project.codes(), set(selected), _ui_language()), done)
+
+    def action_memo(self) -> None:
+        """Why the team decided so: a memo of the consensus layer on this turn (undoable like a decision)."""
+        item = self.current
+        if item is None:
+            return
+        current = self.project.turn_memo(item.transcript, item.turn, CONSENSUS_CODER) or ""
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.project.set_turn_memo(item.transcript, item.turn, text or None, CONSENSUS_CODER)
+            except MivcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._show()
+
+        self.app.push_screen(MemoInput(current), done)
 
     def action_move(self, step: int) -> None:
         if self.items:
@@ -362,6 +393,35 @@ class CodeChoice(ModalScreen[set[str] | None]):
 
     def action_save(self) -> None:
         self.dismiss(set(self.query_one(SelectionList).selected))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MemoInput(ModalScreen[str | None]):
+    """One line of text for the consensus memo; Enter saves, Escape cancels."""
+
+    DEFAULT_CSS = """
+    MemoInput { align: center middle; }
+    MemoInput > Vertical { width: 90; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(tr("memo_title"))
+            yield Input(self.value, id="memo-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
