@@ -69,7 +69,8 @@ def demo(coder: str | None, fresh: bool, no_ui: bool) -> None:
     if build.created:
         click.echo(f"built demo project {build.path}: {build.transcripts} transcripts, "
                    f"{build.reference_codings} reference codings by 'voorbeeld'"
-                   + (f" ({build.skipped_rows} rows skipped)" if build.skipped_rows else ""), err=True)
+                   + (f" ({build.skipped_rows} rows skipped)" if build.skipped_rows else "")
+                   + f", {build.suggestions} open suggestions", err=True)
     if no_ui or not sys.stdout.isatty() or not sys.stdin.isatty():
         with Project.open(build.path, readonly=True) as p:
             for line in overview_lines(p, coder=_coder(coder)):

@@ -32,6 +32,7 @@ class DemoBuild:
     transcripts: int = 0
     reference_codings: int = 0
     skipped_rows: int = 0
+    suggestions: int = 0
 
 
 def demo_path() -> Path:
@@ -61,6 +62,7 @@ def ensure_demo(path: Path | None = None, *, fresh: bool = False) -> DemoBuild:
         report = project.import_files([], manifest=manifest, coder=EXAMPLE_CODER)
         build.transcripts = len(report.imported)
         build.reference_codings, build.skipped_rows = load_reference_codings(project, examples / "reference_codings.csv")
+        build.suggestions = compute_suggestions(project)
     finally:
         project.close()
     for suffix in ("-wal", "-shm"):
@@ -83,6 +85,19 @@ def load_reference_codings(project: Project, csv_path: Path, coder: str = EXAMPL
             except (MivcodeError, ValueError, KeyError):
                 skipped += 1
     return added, skipped
+
+
+def compute_suggestions(project: Project) -> int:
+    """Open suggestions so the demo shows the a/x review flow at once; skipped if the engine is unavailable."""
+    try:
+        from mivcode.core.suggest.service import refresh_suggestions
+    except ImportError:
+        return 0
+    try:
+        refresh_suggestions(project)
+    except MivcodeError:
+        return 0  # e.g. a broken spaCy setup: the demo still opens, suggestions can be run later
+    return len(project.suggestions(status="open"))
 
 
 def overview_lines(project: Project, coder: str | None = None) -> list[str]:

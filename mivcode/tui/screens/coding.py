@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from mivcode.core.codebook import descendants
@@ -28,6 +28,7 @@ from mivcode.tui.dialogs.prompt import ChoiceDialog, InputDialog
 from mivcode.tui.dialogs.search import SearchDialog
 from mivcode.tui.i18n import t
 from mivcode.tui.searching import SearchHit
+from mivcode.tui.widgets.panel import TextPanel
 from mivcode.tui.widgets.transcript_view import Hit, TranscriptView, contrast_text
 
 
@@ -159,11 +160,8 @@ class CodingScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-main"):
             yield TranscriptView(id="transcript")
-            with VerticalScroll(id="side"):
-                yield Static(id="side-codes")
-                yield Static(id="side-suggestions")
-                yield Static(id="side-memo")
-        yield Static(t("coding.loading"), id="status")
+            yield TextPanel(id="side")
+        yield TextPanel(t("coding.loading"), id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -245,7 +243,7 @@ class CodingScreen(Screen):
             lines.append(f"{key}[{contrast_text(colour)} on {colour}] {label} [/]{part}")
             if c.memo:
                 lines.append(f"  [i]✎ {_escape(c.memo)}[/i]")
-        self.query_one("#side-codes", Static).update("\n".join(lines))
+        side = list(lines)
         sugg_lines = [f"[b]{t('coding.side_suggestions')}[/b]"]
         suggestions = self.view.suggestions_on(turn) if turn is not None else []
         if not suggestions:
@@ -259,10 +257,11 @@ class CodingScreen(Screen):
                 sugg_lines.append(f"    [reverse]{_escape(ev.text)}[/reverse] [dim]{_escape(ev.rule)}[/dim]")
         if suggestions:
             sugg_lines.append(f"[dim]{t('coding.suggestion_hint')}[/dim]")
-        self.query_one("#side-suggestions", Static).update("\n".join(sugg_lines))
+        side += [""] + sugg_lines
         memo = self.data.memo_turns.get(turn) if turn is not None else None
-        self.query_one("#side-memo", Static).update(
-            f"[b]{t('coding.side_memo')}[/b]\n{_escape(memo)}" if memo else "")
+        if memo:
+            side += ["", f"[b]{t('coding.side_memo')}[/b]", _escape(memo)]
+        self.query_one("#side", TextPanel).set("\n".join(side))
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -278,7 +277,7 @@ class CodingScreen(Screen):
         if self.app.project.readonly:
             text += " · [b]RO[/b]"
         extra = " · ".join(x for x in (self.progress_text, self.last_action) if x)
-        self.query_one("#status", Static).update(text + (f" │ {extra}" if extra else ""))
+        self.query_one("#status", TextPanel).set(text + (f" │ {_escape(extra)}" if extra else ""))
 
     def say(self, message: str) -> None:
         """Record what the last action did, in the status line (not a toast: it stays readable)."""
@@ -608,7 +607,8 @@ class CodingScreen(Screen):
 
         def progress(*args, **kwargs) -> None:
             frac = _fraction(*args, **kwargs)
-            pct = f"{frac:.0%}" if frac is not None else ""
+            stage = next((a for a in args if isinstance(a, str)), "")
+            pct = " ".join(x for x in (stage, f"{frac:.0%}" if frac is not None else "") if x)
             self.app.call_from_thread(self._progress, t("coding.suggest_running", pct=pct))
 
         self.app.call_from_thread(self._progress, t("coding.suggest_running", pct=""))
@@ -662,6 +662,12 @@ class CodingScreen(Screen):
             self.refresh_status()
 
     # -- palette --------------------------------------------------------------------------------
+
+    def refresh_texts(self) -> None:
+        """After a language switch: labels of codes, side panel and status in the new language."""
+        self.view.language = self.language
+        self.view.refresh()
+        self.refresh_side()
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Extra commands beyond the bound actions: each filter by name, each code to apply."""
