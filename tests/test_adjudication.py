@@ -238,3 +238,24 @@ def test_one_coder_shows_why_instead_of_crashing(project):
 
     asyncio.run(run())
     assert _layer(project) == set()
+
+
+def test_english_interface(coded):
+    from mivcode.tui import i18n
+
+    async def run() -> None:
+        app = AdjudicationApp(coded, ["ann", "bob"], "jan")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            i18n.set_language("en")  # after the app read the (Dutch) settings
+            app.push_screen(AdjudicationScreen(coded, ["ann", "bob"], "jan"))
+            await pilot.pause()
+            screen = app.screen
+            assert str(screen.query_one("#adj-progress").render()) == "0 of 2 settled"
+            descriptions = {b.description for _, b in screen._bindings}
+            assert "Both (union)" in descriptions and "Beide (samen)" not in descriptions
+
+    try:
+        asyncio.run(run())
+    finally:
+        i18n.set_language("nl")

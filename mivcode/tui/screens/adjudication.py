@@ -76,6 +76,13 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+_BINDING_TEXT = {
+    **{f"choose{i}": "key_choose" for i in range(1, 6)}, "both": "key_both", "edit": "key_edit", "none": "key_none",
+    "next": "key_next", "previous": "key_prev", "next_open": "key_next_open", "memo": "key_memo", "undo": "key_undo",
+    "auto": "key_auto", "back": "key_back",
+}
+
+
 def tr(key: str, **values) -> str:
     nl, en = _TEXT[key]
     return (en if _ui_language() == "en" else nl).format(**values)
@@ -135,7 +142,17 @@ class AdjudicationScreen(Screen):
             yield Static("", id="adj-consensus")
         yield Footer()
 
+    def _localize(self) -> None:
+        """Footer texts in the language chosen now (the class was defined before the app set it)."""
+        from dataclasses import replace
+
+        table = self._bindings.key_to_bindings
+        for key, bindings in list(table.items()):
+            table[key] = [replace(b, description=tr(_BINDING_TEXT[b.id.rsplit(".", 1)[-1]]))
+                          if b.id and b.id.rsplit(".", 1)[-1] in _BINDING_TEXT else b for b in bindings]
+
     def on_mount(self) -> None:
+        self._localize()
         self._reload()
         first_open = next((i for i, it in enumerate(self.items) if not it.settled), 0)
         self.index = first_open
