@@ -188,7 +188,7 @@ def turn_table(data: CodingData, rollup: bool = False, include_all: bool = True)
         matrix = mask + present[:, j, :]
         figs = _turn_figures(matrix)
         rows.append(_figures_row(code, data.labels[code], "turn", data, figs, figs["percent"].units, rollup))
-    if include_all and len(data.columns) > 1:
+    if include_all and data.columns:
         pooled = (mask[:, None, :] + present).reshape(len(data.coders), -1)
         figs = _turn_figures(pooled)
         rows.append(_figures_row(ALL, "Alle codes (gepoold: beurten x codes)", "turn", data, figs,
