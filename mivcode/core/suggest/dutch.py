@@ -142,5 +142,7 @@ def is_moderator(speaker: str) -> bool:
 
 def is_question(text: str) -> bool:
     """A turn that only asks (every sentence ends in '?') echoes a theme rather than reporting it."""
+    if "?" not in text:
+        return False
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
     return bool(sentences) and all(s.rstrip().endswith("?") for s in sentences)

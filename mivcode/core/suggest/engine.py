@@ -12,15 +12,18 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, NORM
+
 from mivcode.core.model import Code, Evidence, Suggestion, Transcript
 from mivcode.core.suggest.dutch import is_moderator
 from mivcode.core.suggest.learn import CodeParams, TrainedModel, model_text
 from mivcode.core.suggest.pipeline import Pipeline, configured_pipeline
 from mivcode.core.suggest.rules import RuleSet
-from mivcode.core.suggest.scoring import RULE_THRESHOLD, Candidate, most_specific, score_turns
+from mivcode.core.suggest.scoring import RULE_THRESHOLD, Candidate, CodeIndex, most_specific, score_turns
 
 ENGINE_VERSION = "1"
 BATCH_SIZE = 512
+CHUNK_CHARS = 100_000  # one Doc per transcript, split well below spaCy's max_length
 
 
 @dataclass(slots=True)
@@ -54,6 +57,7 @@ class Engine:
         self.pipeline = pipeline or configured_pipeline()
         self.model = model
         self.codebook_fp = codebook_fingerprint(codes)
+        self.index = CodeIndex(codes)
         self.rules = _ruleset(self.pipeline, self.codebook_fp, json.dumps([code_dict(c) for c in codes], sort_keys=True))
         known = {c.id for c in codes}
         if model is not None and not set(model.labels) <= known:
@@ -65,21 +69,52 @@ class Engine:
         raw = f"{ENGINE_VERSION}|{self.pipeline.name}|{self.codebook_fp}|{model}"
         return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
-    def analyse(self, transcripts: list[Transcript]) -> list[Analysis]:
-        """One nlp.pipe over every turn of every transcript (batched), then rules per transcript."""
-        texts: list[str] = []
-        for t in transcripts:
-            texts.extend(t.turn_text(u) for u in t.turns)
-        docs = self.pipeline.nlp.pipe(texts, batch_size=BATCH_SIZE)
-        out: list[Analysis] = []
-        for t in transcripts:
-            hits, model_texts, turn_texts = [], [], []
+    def analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None) -> list[Analysis]:
+        """Read each transcript's turns as one Doc per chunk (nlp.pipe, batched), then rules per turn.
+
+        The classifier's text (match keys) is built only when a model will read it.
+        """
+        want_model_text = self.model is not None if model_texts is None else model_texts
+        chunks: list[tuple[int, list[int], list[tuple[int, int]], str]] = []  # (transcript, turns, spans, text)
+        for ti, t in enumerate(transcripts):
+            turn_ids: list[int] = []
+            spans: list[tuple[int, int]] = []
+            parts: list[str] = []
+            size = 0
             for u in t.turns:
-                doc = next(docs)
-                hits.append(self.rules.match(doc))
-                turn_texts.append(doc.text)
-                model_texts.append(model_text([tok.norm_ for tok in doc if not tok.is_punct], is_moderator(u.speaker)))
-            out.append(Analysis(t, score_turns(t.turns, turn_texts, hits, self.codes), model_texts))
+                text = t.turn_text(u)
+                if size and size + len(text) > CHUNK_CHARS:
+                    chunks.append((ti, turn_ids, spans, " ".join(parts)))
+                    turn_ids, spans, parts, size = [], [], [], 0
+                spans.append((size, size + len(text)))
+                turn_ids.append(u.index)
+                parts.append(text)
+                size += len(text) + 1
+            chunks.append((ti, turn_ids, spans, " ".join(parts)))
+        hits: list[list[list]] = [[[] for _ in t.turns] for t in transcripts]
+        mtexts: list[list[str]] = [["" for _ in t.turns] for t in transcripts]
+        strings = self.pipeline.nlp.vocab.strings
+        docs = self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8)
+        for (ti, turn_ids, spans, _), doc in zip(chunks, docs):
+            for turn, turn_hits in zip(turn_ids, self.rules.match_segments(doc, spans)):
+                hits[ti][turn] = turn_hits
+            if want_model_text:
+                t = transcripts[ti]
+                arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, IDX]).tolist()
+                pos = 0
+                for turn, (a, b) in zip(turn_ids, spans):
+                    keys = []
+                    while pos < len(arr) and arr[pos][3] < b:
+                        h, punct, space, _ = arr[pos]
+                        if not (punct or space):
+                            keys.append(strings[h])
+                        pos += 1
+                    mtexts[ti][turn] = model_text(keys, is_moderator(t.turns[turn].speaker))
+        out: list[Analysis] = []
+        for ti, t in enumerate(transcripts):
+            texts = [t.turn_text(u) for u in t.turns]
+            out.append(Analysis(t, score_turns(t.turns, texts, hits[ti], self.index),
+                                mtexts[ti] if want_model_text else []))
         return out
 
     def suggest(self, analysis: Analysis, probs: list[dict[str, float]] | None = None,
@@ -94,6 +129,8 @@ class Engine:
         for i, u in enumerate(t.turns):
             cands = analysis.rule[i]
             turn_probs = probs[i] if probs else {}
+            if not cands and not turn_probs:
+                continue
             selected: dict[str, tuple[Candidate, str]] = {}
             for code in set(cands) | set(turn_probs):
                 cand = cands.get(code)
@@ -112,7 +149,7 @@ class Engine:
                 if source in ("model", "both") and p is not None:
                     evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
                 selected[code] = (Candidate(code, round(min(1.0, score), 4), evidence), source)
-            kept = most_specific({k: c for k, (c, _) in selected.items()}, self.codes)
+            kept = most_specific({k: c for k, (c, _) in selected.items()}, self.index)
             for code, cand in sorted(kept.items()):
                 out.append(Suggestion(
                     transcript=t.name, turn=u.index, start=u.start, end=max(u.end, u.start + 1), code=code,
@@ -125,4 +162,4 @@ class Engine:
 def evidence_fingerprint(code: str, evidence: list[Evidence]) -> str:
     """Same reasons → same fingerprint (scores left out, so retraining alone does not reopen a rejection)."""
     parts = sorted({(e.start, e.end, e.rule) for e in evidence})
-    return hashlib.sha1(json.dumps([code, parts], ensure_ascii=False).encode()).hexdigest()[:16]
+    return hashlib.blake2b(repr((code, parts)).encode(), digest_size=8).hexdigest()

@@ -17,6 +17,7 @@ speed budget of the rules (see benchmarks/bench_suggest.py).
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,7 +68,11 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    return Lexicon()
+    lex = Lexicon()
+    # 400,000 long-lived strings in containers: without this, every full garbage collection walks
+    # them again, which showed up as a third of the suggestion time in profiles.
+    gc.freeze()
+    return lex
 
 
 class Normalizer:
@@ -103,13 +108,11 @@ class Normalizer:
                 norms.append(key)
             doc.from_array([NORM], np.asarray(norms, dtype=np.uint64))
             return doc
-        lowers = doc.to_array(LOWER).tolist()
+        # one dict lookup per distinct form in the doc (a transcript holds each form many times)
+        uniq, inverse = np.unique(doc.to_array(LOWER), return_inverse=True)
         cache = self._by_lower
-        try:
-            vals = [cache[h] for h in lowers]
-        except KeyError:
-            vals = [cache.get(h) or self._compute(h) for h in lowers]
-        doc.from_array([LEMMA, NORM], np.asarray(vals, dtype=np.uint64))
+        vals = np.asarray([cache.get(h) or self._compute(h) for h in uniq.tolist()], dtype=np.uint64)
+        doc.from_array([LEMMA, NORM], vals[inverse.reshape(-1)])
         return doc
 
 

@@ -20,6 +20,7 @@ Why these choices:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mivcode.core.codebook import top_level_of
 from mivcode.core.model import Code, Evidence, Turn
@@ -49,9 +50,23 @@ class Candidate:
 
 def turn_factor(turn: Turn, text: str) -> float:
     question = is_question(text)
-    if is_moderator(turn.speaker):
+    if _moderator(turn.speaker):
         return MODERATOR_QUESTION_FACTOR if question else MODERATOR_FACTOR
     return QUESTION_FACTOR if question else 1.0
+
+
+@lru_cache(maxsize=4096)
+def _moderator(speaker: str) -> bool:
+    return is_moderator(speaker)
+
+
+class CodeIndex:
+    """The codebook as the scorer needs it: codes by id and the theme of every code, computed once."""
+
+    def __init__(self, codes: list[Code]):
+        self.codes = codes
+        self.by_id = {c.id: c for c in codes}
+        self.theme = {c.id: top_level_of(self.by_id, c.id) for c in codes}
 
 
 def _noisy_or(hits: list[Hit]) -> float:
@@ -68,44 +83,49 @@ def _evidence(h: Hit, offset: int, prefix: str = "") -> Evidence:
     return Evidence(offset + h.start, offset + h.end, h.text, f"{prefix}{h.kind}: {h.keyword}")
 
 
-def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], codes: list[Code]) -> list[dict[str, Candidate]]:
+def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], codes: list[Code] | CodeIndex
+                ) -> list[dict[str, Candidate]]:
     """Rule scores for every turn of one transcript (all codes that fired, any score)."""
-    by_id = {c.id: c for c in codes}
-    factors = [turn_factor(u, t) for u, t in zip(turns, texts)]
-    raw: list[dict[str, Candidate]] = []
-    for u, turn_hits in zip(turns, hits):
+    index = codes if isinstance(codes, CodeIndex) else CodeIndex(codes)
+    by_id, theme_of = index.by_id, index.theme
+    n = len(turns)
+    raw: list[dict[str, Candidate]] = [{} for _ in range(n)]
+    themes: list[dict[str, Candidate]] = [{} for _ in range(n)]
+    markers: list[dict[str, list[Hit]]] = [{} for _ in range(n)]
+    for i, (u, turn_hits) in enumerate(zip(turns, hits)):
+        if not turn_hits:
+            continue
         per_code: dict[str, list[Hit]] = {}
         for h in turn_hits:
-            if not h.marker and h.code in by_id:
-                per_code.setdefault(h.code, []).append(h)
-        raw.append({
+            if h.code in by_id:
+                (markers[i] if h.marker else per_code).setdefault(h.code, []).append(h)
+        cands = {
             code: Candidate(code, _noisy_or(hs), [_evidence(h, u.start) for h in sorted(hs, key=lambda h: h.start)])
             for code, hs in per_code.items()
-        })
-    # theme presence per turn (unweighted by speaker: a moderator's mention still sets the topic)
-    themes: list[dict[str, Candidate]] = []
-    for cands in raw:
-        best: dict[str, Candidate] = {}
+        }
+        raw[i] = cands
+        # theme presence (unweighted by speaker: a moderator's mention still sets the topic)
+        best = themes[i]
         for c in cands.values():
-            theme = top_level_of(by_id, c.code)
+            theme = theme_of[c.code]
             if theme not in best or c.score > best[theme].score:
                 best[theme] = c
-        themes.append(best)
-    moderator = [is_moderator(u.speaker) for u in turns]
+    moderator = [_moderator(u.speaker) for u in turns]
     out: list[dict[str, Candidate]] = []
-    for i, (u, cands) in enumerate(zip(turns, raw)):
-        scored = {k: Candidate(k, c.score * factors[i], c.evidence) for k, c in cands.items()}
+    for i, u in enumerate(turns):
+        near = raw[i] or markers[i] or (not moderator[i] and any(themes[j] for j in range(max(0, i - 3), i)))
+        if not near:
+            out.append({})
+            continue
+        factor = turn_factor(u, texts[i])
+        scored = {k: Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
         if not moderator[i]:
             _carry_over(i, scored, themes, turns, moderator)
-        markers: dict[str, list[Hit]] = {}
-        for h in hits[i]:
-            if h.marker and h.code in by_id:
-                markers.setdefault(h.code, []).append(h)
-        for code, mhits in markers.items():
+        for code, mhits in markers[i].items():
             composite = _composite(by_id[code], i, mhits, themes, turns)
             if composite is None:
                 continue
-            score = composite.score * factors[i]
+            score = composite.score * factor
             old = scored.get(code)
             if old is None or score > old.score:
                 ev = composite.evidence + (old.evidence if old else [])
@@ -157,9 +177,11 @@ def _composite(code: Code, i: int, mhits: list[Hit], themes: list[dict[str, Cand
     return Candidate(code.id, min(1.0, marker_w) * s, evidence)
 
 
-def most_specific(selected: dict[str, Candidate], codes: list[Code]) -> dict[str, Candidate]:
+def most_specific(selected: dict[str, Candidate], codes: list[Code] | CodeIndex) -> dict[str, Candidate]:
     """Keep the most specific codes: a theme is dropped when one of its sub-codes is suggested."""
-    by_id = {c.id: c for c in codes}
+    if len(selected) < 2:
+        return selected
+    by_id = codes.by_id if isinstance(codes, CodeIndex) else {c.id: c for c in codes}
     drop: set[str] = set()
     for code in selected:
         seen: set[str] = set()

@@ -176,7 +176,7 @@ def coded_corpus(project, engine: Engine, coder: str, progress: Progress = _noop
     for i, name in enumerate(names):
         progress("transcripten lezen", i / max(1, len(names)))
         t = project.transcript(name)
-        (a,) = engine.analyse([t])
+        (a,) = engine.analyse([t], model_texts=True)
         labels: list[set[str]] = [set() for _ in t.turns]
         for c in by_transcript[name]:
             for u in t.turns:
