@@ -124,6 +124,16 @@ def test_workbook_sheets_layout_and_chart(report_project, tmp_path):
     for name in ("Matrix transcripten", "Co-occurrentie"):
         rules = [r for cf in wb[name].conditional_formatting for r in cf.rules]
         assert rules and rules[0].type == "colorScale"
+    # agreement between anna and bram, from the team module, one row per code and one for all codes
+    header, agree = _table(wb["Overeenstemming"], "Code")
+    assert "Cohens kappa" in header and "Krippendorffs alfa" in header
+    all_row = next(r for r in agree if r[0] == "Alle codes")
+    kappa = all_row[header.index("Cohens kappa")]
+    assert isinstance(kappa, float) and -1 <= kappa <= 1
+    assert all_row[header.index("Codeurs")] == "anna, bram"
+    # the about sheet lists the sheets that exist
+    about = [r[0] for r in wb["Toelichting"].iter_rows(values_only=True)]
+    assert "Citaten" in about and "Overeenstemming" in about
     # a native bar chart on the chart sheet (openpyxl does not load charts back: read the package)
     with zipfile.ZipFile(out) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]

@@ -247,3 +247,22 @@ def test_broken_second_source_leaves_project_unchanged(empty_project, tmp_path):
     with pytest.raises(InputError, match="b.txt"):
         import_qdpx(empty_project, path)
     assert _state(empty_project) == before
+
+
+def test_selection_outside_text_is_skipped_with_warning(empty_project, tmp_path):
+    qde = simple_qde("internal://a.txt", [(11, 16, 0), (500, 600, 1), (7, 3, 0)])
+    path = make_qdpx(tmp_path / "o.qdpx", qde, {"sources/a.txt": "Student 1: hallo daar".encode()})
+    rep = import_qdpx(empty_project, path)
+    assert rep.codings_added == 1 and any("2 coding(s) skipped" in w for w in rep.warnings)
+    t = empty_project.transcript("fg_extern")
+    c = empty_project.codings()[0]
+    assert t.text[c.start:c.end] == "hallo"
+
+
+def test_codebook_import_cli_errors(empty_project, tmp_path):
+    bad = tmp_path / "bad.qdc"
+    bad.write_text("<CodeBook><Codes>", encoding="utf-8")
+    r = CliRunner().invoke(main, ["codebook-import", str(empty_project.path), str(bad)])
+    assert r.exit_code == 1 and "bad.qdc" in r.output and "not valid XML" in r.output
+    r = CliRunner().invoke(main, ["codebook-import", str(empty_project.path), str(tmp_path / "missing.qdc")])
+    assert r.exit_code == 1 and "not found" in r.output

@@ -47,7 +47,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "t_by_leerweg": "Thema's per instelling en leerweg", "t_by_niveau": "Thema's per instelling en niveau",
         "t_chart": "Fragmenten per thema en instelling", "t_matrix": "Fragmenten per transcript en code",
         "t_cooc": "Beurten waarin beide codes voorkomen (diagonaal: beurten met de code)",
-        "t_quotes": "Alle gecodeerde fragmenten", "t_codebook": "Codeboek", "t_agreement":
+        "t_quotes": "Alle gecodeerde fragmenten, klaar om te citeren (filter op instelling en thema)",
+        "t_codebook": "Codeboek met definities en criteria", "t_agreement":
         "Overeenstemming tussen codeurs (per beurt)", "layer": "Telling", "min_cell":
         "Aantallen van 1 tot {n} zijn vervangen door \"<{n}\" (privacy, --min-cell {n}).",
         "share_note": "Aandeel beurten = beurten met het thema / alle beurten (incl. gespreksleider).",
@@ -73,7 +74,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "t_by_niveau": "Themes per institution and level", "t_chart": "Segments per theme and institution",
         "t_matrix": "Segments per transcript and code",
         "t_cooc": "Turns in which both codes occur (diagonal: turns with the code)",
-        "t_quotes": "Every coded segment", "t_codebook": "Codebook",
+        "t_quotes": "Every coded segment, ready to quote (filter by institution and theme)",
+        "t_codebook": "Codebook with definitions and criteria",
         "t_agreement": "Agreement between coders (per turn)", "layer": "Counted",
         "min_cell": "Counts from 1 to {n} are shown as \"<{n}\" (privacy, --min-cell {n}).",
         "share_note": "Share of turns = turns with the theme / all turns (moderator included).",
@@ -212,7 +214,10 @@ def export_excel(project, out: str | Path, options: ExcelOptions | None = None) 
     label = {c.id: c.display(opts.lang) for c in data.codes}
     agreement_rows, agreement_note = _agreement(project, data, h)
 
-    _about(wb, project, data, h, notes, agreement_note, opts.lang)
+    present = ["overview", "chart", "overview_codes", "by_group"]
+    present += [f"by_{k}" for k in ("leerweg", "niveau") if any(t.key(k) for t in data.transcripts)]
+    present += ["matrix", "cooc", "quotes", "codebook"] + (["agreement"] if agreement_rows else [])
+    _about(wb, project, data, h, notes, agreement_note, opts.lang, present)
     _breakdown(wb, data, h, opts, notes, "overview", ("institution",), rollup=True, label=label)
     _chart(wb, data, h, opts, notes, label)
     _breakdown(wb, data, h, opts, notes, "overview_codes", ("institution",), rollup=False, label=label)
@@ -232,7 +237,8 @@ def export_excel(project, out: str | Path, options: ExcelOptions | None = None) 
     return ExcelResult(path, wb.sheetnames, data.layer, len(data.segments))
 
 
-def _about(wb, project, data: fq.ReportData, h, notes, agreement_note: str | None, lang: str) -> None:
+def _about(wb, project, data: fq.ReportData, h, notes, agreement_note: str | None, lang: str,
+           present: list[str]) -> None:
     s = _Sheet(wb, h["about"], [h["metric"], h["value"]], [28, 90], notes, f"MIV mbo — {project.path.stem}")
     s.row([h["project"], str(project.path.name)])
     s.row([h["made"], f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, mivcode {__version__}"])
@@ -243,6 +249,10 @@ def _about(wb, project, data: fq.ReportData, h, notes, agreement_note: str | Non
     s.row(["", h["share_note"]])
     if agreement_note:
         s.row(["", agreement_note])
+    s.row([])
+    s.row([h["sheets"], ""])
+    for key in present:
+        s.row([h[key], h[f"t_{key}"]], wrap_cols=(1,))
     s.finish()
 
 

@@ -33,20 +33,34 @@ ALL_INSTITUTIONS = {"nl": "Alle instellingen", "en": "All institutions"}
 BREAKDOWNS = ("institution", "group", "leerweg", "niveau")
 
 
+_REASONS = {
+    "flag": ("gekozen met --coder", "chosen with --coder"),
+    "consensus": ("de consensuslaag bestaat", "the consensus layer exists"),
+    "only": ("enige codeur", "the only coder"),
+    "several": ("{n} codeurs, geen consensuslaag", "{n} coders, no consensus layer"),
+    "none": ("nog geen coderingen", "no codings yet"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Layer:
     """Whose codings a report counts; `coder=None` means every coder, de-duplicated."""
 
     coder: str | None
-    reason: str  # why this layer, for the header row
+    reason: str  # a key of _REASONS: why this layer, for the header row
+    n_coders: int = 0
 
     def describe(self, lang: str = "nl") -> str:
+        nl, en = _REASONS[self.reason]
+        why = (nl if lang == "nl" else en).format(n=self.n_coders)
         if self.coder is None:
-            return ("Coderingen van alle codeurs samen (dubbele ontdubbeld)" if lang == "nl"
-                    else "Codings of all coders together (duplicates counted once)") + f" — {self.reason}"
-        if self.coder == CONSENSUS_CODER:
-            return ("Consensuslaag" if lang == "nl" else "Consensus layer") + f" — {self.reason}"
-        return ("Coderingen van" if lang == "nl" else "Codings of") + f" {self.coder} — {self.reason}"
+            what = ("Coderingen van alle codeurs samen (zelfde fragment en code telt één keer)" if lang == "nl"
+                    else "Codings of all coders together (same span and code counted once)")
+        elif self.coder == CONSENSUS_CODER:
+            what = "Consensuslaag" if lang == "nl" else "Consensus layer"
+        else:
+            what = ("Coderingen van" if lang == "nl" else "Codings of") + f" {self.coder}"
+        return f"{what} — {why}"
 
 
 def choose_layer(coders: list[str], requested: str | None) -> Layer:
@@ -55,12 +69,12 @@ def choose_layer(coders: list[str], requested: str | None) -> Layer:
         if requested not in coders:
             known = ", ".join(coders) or "none"
             raise InputError(f"--coder {requested}: no codings by '{requested}' in this project (coders: {known})")
-        return Layer(requested, "--coder")
+        return Layer(requested, "flag", len(coders))
     if CONSENSUS_CODER in coders:
-        return Layer(CONSENSUS_CODER, "de consensuslaag bestaat")
+        return Layer(CONSENSUS_CODER, "consensus", len(coders))
     if len(coders) == 1:
-        return Layer(coders[0], "enige codeur")
-    return Layer(None, f"{len(coders)} codeurs, geen consensus" if coders else "nog geen coderingen")
+        return Layer(coders[0], "only", 1)
+    return Layer(None, "several" if coders else "none", len(coders))
 
 
 @dataclass(slots=True)

@@ -25,6 +25,8 @@ import json
 import re
 import unicodedata
 import zipfile
+import zlib
+import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -96,7 +98,8 @@ class _Archive:
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(MAX_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError,
+                ValueError) as exc:  # zlib.error/ValueError: a damaged deflate stream or header offset
             raise InputError(f"{self.filename}: member '{info.filename}' is damaged ({exc})") from None
         if len(data) > MAX_MEMBER_BYTES:  # the declared size lied
             raise InputError(f"{self.filename}: member '{info.filename}' is larger than it claims (zip bomb)")
@@ -131,7 +134,7 @@ def parse_xml(data: bytes, filename: str) -> Element:
     except DefusedXmlException as exc:
         raise InputError(f"{filename}: refused unsafe XML ({exc.__class__.__name__}: DTDs and entities are not "
                          "allowed)") from None
-    except (ParseError, ValueError) as exc:
+    except (ParseError, ValueError, LookupError) as exc:  # LookupError: <?xml encoding="no-such-codec"?>
         raise InputError(f"{filename}: not valid XML ({exc})") from None
 
 
@@ -178,17 +181,25 @@ class _RefiCode:
     description: str
 
 
-def _walk_codes(codes_el: Element | None, parent: str | None = None) -> list[_RefiCode]:
+MAX_CODE_DEPTH = 64
+
+
+def _walk_codes(codes_el: Element | None, where: str = "codebook") -> list[_RefiCode]:
+    """Depth-first, parents before children; iterative, and refusing absurd nesting."""
     out: list[_RefiCode] = []
     if codes_el is None:
         return out
-    for el in _children(codes_el, "Code"):
-        guid = (el.get("guid") or "").strip("{} ").lower()
+    stack: list[tuple[Element, str | None, int]] = [(el, None, 1) for el in reversed(_children(codes_el, "Code"))]
+    while stack:
+        el, parent, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise InputError(f"{where}: codes nested deeper than {MAX_CODE_DEPTH} levels")
+        guid = _guid(el.get("guid"))
         if not guid:
             continue
-        out.append(_RefiCode(guid, (el.get("name") or "").strip() or guid, parent, el.get("color"),
+        out.append(_RefiCode(guid, " ".join((el.get("name") or "").split()) or guid, parent, el.get("color"),
                              _text_of(_child(el, "Description"))))
-        out.extend(_walk_codes(el, guid))
+        stack.extend((c, guid, depth + 1) for c in reversed(_children(el, "Code")))
     return out
 
 
@@ -499,7 +510,7 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
     users = {_guid(u.get("guid")): (u.get("name") or u.get("id") or u.get("guid") or "").strip()
              for u in _children(_child(root, "Users") or Element("x"), "User")}
     codebook_el = _child(root, "CodeBook")
-    refi_codes = _walk_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+    refi_codes = _walk_codes(_child(codebook_el, "Codes") if codebook_el is not None else None, str(p))
     var_names = {_guid(v.get("guid")): v.get("name") or "" for v in
                  _children(_child(root, "Variables") or Element("x"), "Variable")}
     notes = {_guid(n.get("guid")): _raw_text(_child(n, "PlainTextContent")) or _text_of(_child(n, "Description"))
@@ -679,7 +690,7 @@ def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImpor
         root = _child(root, "CodeBook") or Element("CodeBook")
     if _local(root.tag) != "CodeBook":
         raise InputError(f"{p}: not a REFI-QDA codebook (root element <{_local(root.tag)}>)")
-    refi_codes = _walk_codes(_child(root, "Codes"))
+    refi_codes = _walk_codes(_child(root, "Codes"), str(p))
     if not refi_codes:
         raise InputError(f"{p}: the codebook has no codes")
     report = RefiImportReport()
