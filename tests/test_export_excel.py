@@ -200,17 +200,20 @@ def test_breakdowns_matrix_and_cooccurrence(report_project, tmp_path):
 def test_quotes_sheet_and_injection_guard(report_project, tmp_path):
     out = tmp_path / "r.xlsx"
     report_project.add_coding("roc_b_studenten", 1, "discriminatie", "anna")
+    report_project.set_turn_memo("roc_a_studenten", 1, "Vraag: ook op school?", "anna")
+    report_project.set_turn_memo("roc_a_studenten", 1, "niet van anna", "bram")
     export_excel(report_project, out, ExcelOptions(coder="anna"))
     wb = openpyxl.load_workbook(out)
     ws = wb["Citaten"]
     header, rows = _table(ws, "Instelling")
     assert header == ["Instelling", "Groep", "Transcript", "Beurt", "Spreker", "Thema", "Code", "Citaat", "Memo",
-                      "Codeur"]
+                      "Memo bij beurt", "Codeur"]
     assert len(rows) == len(report_project.codings(coder="anna"))
     quotes = {r[7] for r in rows}
     assert "Racisme zie ik vaak, ook op stage." in quotes
     row = next(r for r in rows if r[7] == "Racisme zie ik vaak, ook op stage.")
     assert row[:5] == ("ROC A", "studenten", "roc_a_studenten", 1, "Student 1")
+    assert row[9] == "Vraag: ook op school?"  # anna's memo on the turn; bram's is not in anna's layer
     wrapped = next(c for c in ws.iter_rows(min_col=8, max_col=8) for c in c if c.value == row[7])
     assert wrapped.alignment.wrap_text
     risky_cells = [c for r in ws.iter_rows() for c in r if isinstance(c.value, str) and c.value[:1] in "=+-@\t\r"]

@@ -45,6 +45,9 @@ def _validate(xsd: str, data: bytes) -> None:
 def rich_project(tmp_path, small_codebook):
     p = build_project(tmp_path, small_codebook, consensus=True)
     p.set_coding_memo(p.codings(coder="anna")[0].id, "Let op: één citaat, ook \"quotes\" & <tags>", "anna")
+    p.set_turn_memo("roc_a_studenten", 3, "Normalisering? Bespreken.", "anna")
+    p.set_turn_memo("roc_a_studenten", 3, "Eens.", "bram")
+    p.set_turn_memo("roc_b_studenten", 0, "Emoji 😀 in de vraag", "carla")
     yield p
     p.close()
 
@@ -75,7 +78,7 @@ def test_qdpx_layout_and_schema(rich_project, tmp_path):
                 start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
                 assert 0 <= start < end <= len(text)  # code points, end exclusive
         users = {u.get("name") for u in root.findall(".//q:User", ns)}
-        assert users == {"anna", "bram", "consensus"}
+        assert users == {"anna", "bram", "consensus", "carla"}  # carla only wrote a memo
         # nested codes: racisme inside discriminatie, with colour and description
         disc = root.find(".//q:CodeBook/q:Codes/q:Code[@name='Discriminatie']", ns)
         assert disc is not None and disc.get("color") == "#c0392b" and disc.get("isCodable") == "true"
@@ -117,7 +120,8 @@ def _snapshot(p: Project):
         transcripts.append((t.name, t.text, t.turns, t.meta, t.content_hash))
     codings = sorted((c.transcript, c.start, c.end, c.code, c.coder, c.origin, c.memo, c.created_at)
                      for c in p.codings())
-    return sorted(codes), transcripts, codings
+    memos = sorted((m.transcript, m.turn, m.coder, m.text) for m in p.memos())
+    return sorted(codes), transcripts, codings, memos
 
 
 def test_round_trip_is_exact(rich_project, tmp_path, small_codebook):

@@ -115,7 +115,7 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
         click.echo(f"warning: {w}", err=True)
     click.echo(f"imported {file}: {len(r.transcripts_added)} transcripts ({len(r.transcripts_existing)} already "
                f"present), {len(r.codes_added)} new codes ({r.codes_existing} known), {r.codings_added} codings "
-               f"({r.codings_existing} already present)")
+               f"({r.codings_existing} already present)" + (f", {r.memos_added} turn memos" if r.memos_added else ""))
 
 
 @main.command("codebook-import")

@@ -17,7 +17,7 @@ from mivcode.core.exports import frequencies as fq
 from mivcode.core.exports.safe_text import csv_safe
 
 SEGMENT_COLUMNS = ("transcript", "institution", "group", "leerweg", "niveau", "turn", "speaker", "start", "end",
-                   "code", "theme", "coder", "origin", "memo", "text")
+                   "code", "theme", "coder", "origin", "memo", "turn_memo", "text")
 FREQUENCY_COLUMNS = ("institution", "theme", "segments", "transcripts", "transcripts_total", "turns", "turns_total",
                      "share_turns")
 
@@ -57,5 +57,6 @@ def export_csv(project, out: str | Path, options: CsvOptions | None = None) -> t
         for s in data.segments:
             t = s.transcript
             w.writerow([_safe(v) for v in (t.name, t.institution, t.group, t.leerweg, t.niveau, s.turn, s.speaker,
-                                           s.start, s.end, s.code, s.theme, s.coder, s.origin, s.memo, s.text)])
+                                           s.start, s.end, s.code, s.theme, s.coder, s.origin, s.memo,
+                                           data.turn_memo(s), s.text)])
     return len(data.segments), data.layer

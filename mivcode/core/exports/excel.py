@@ -39,6 +39,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "transcripts": "Focusgroepen met thema", "transcripts_total": "Focusgroepen totaal",
         "turns": "Beurten met thema", "turns_total": "Beurten totaal", "share": "Aandeel beurten",
         "transcript": "Transcript", "turn": "Beurt", "speaker": "Spreker", "text": "Citaat", "memo": "Memo",
+        "turn_memo": "Memo bij beurt",
         "coder": "Codeur", "origin": "Herkomst", "label": "Label", "label_en": "Label (Engels)",
         "parent": "Hoofdthema", "definition": "Definitie", "include": "Wel coderen als", "exclude": "Niet coderen als",
         "examples": "Voorbeelden", "keywords": "Trefwoorden", "color": "Kleur", "count": "Fragmenten (deze laag)",
@@ -66,6 +67,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "transcripts": "Focus groups with theme", "transcripts_total": "Focus groups total",
         "turns": "Turns with theme", "turns_total": "Turns total", "share": "Share of turns",
         "transcript": "Transcript", "turn": "Turn", "speaker": "Speaker", "text": "Quote", "memo": "Memo",
+        "turn_memo": "Turn memo",
         "coder": "Coder", "origin": "Origin", "label": "Label", "label_en": "Label (English)", "parent": "Theme",
         "definition": "Definition", "include": "Include when", "exclude": "Exclude when", "examples": "Examples",
         "keywords": "Keywords", "color": "Colour", "count": "Segments (this layer)", "codes_or_themes": "Code",
@@ -333,8 +335,9 @@ def _cooccurrence(wb, data, h, opts, notes, label) -> None:
 
 
 def _quotes(wb, data: fq.ReportData, h, notes, label) -> None:
-    keys = ["institution", "group", "transcript", "turn", "speaker", "theme", "code", "text", "memo", "coder"]
-    widths = [20, 13, 24, 7, 16, 26, 26, 80, 30, 14]
+    keys = ["institution", "group", "transcript", "turn", "speaker", "theme", "code", "text", "memo", "turn_memo",
+            "coder"]
+    widths = [20, 13, 24, 7, 16, 26, 26, 80, 30, 30, 14]
     s = _Sheet(wb, h["quotes"], [h[k] for k in keys], widths, notes, h["t_quotes"], freeze_col=1)
     order = {c.id: i for i, c in enumerate(data.code_order())}
     segs = sorted(data.segments, key=lambda g: (g.transcript.institution or "", order.get(g.theme, 0),
@@ -344,7 +347,7 @@ def _quotes(wb, data: fq.ReportData, h, notes, label) -> None:
         t = g.transcript
         s.row([t.institution or "", t.group or "", t.name,
                g.turn if g.turn is not None else "", g.speaker, label.get(g.theme, g.theme),
-               label.get(g.code, g.code), g.text, g.memo or "", g.coder], wrap_cols=wrap)
+               label.get(g.code, g.code), g.text, g.memo or "", data.turn_memo(g), g.coder], wrap_cols=wrap)
     s.finish()
 
 

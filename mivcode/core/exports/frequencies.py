@@ -148,6 +148,11 @@ class ReportData:
     transcripts: list[TranscriptInfo]
     segments: list[Segment]
     coders: list[str] = field(default_factory=list)
+    # (transcript id, turn) → memo text on that turn, of the layer's coder (all coders, named, when de-duplicated)
+    turn_memos: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def turn_memo(self, s: "Segment") -> str:
+        return self.turn_memos.get((s.transcript.id, s.turn), "") if s.turn is not None else ""
 
     @property
     def by_id(self) -> dict[str, Code]:
@@ -213,7 +218,13 @@ def load_report_data(project, coder: str | None = None) -> ReportData:
                 seg.memo = f"{who}: {memo}"
             merged[(tid, start, end, code)] = seg
         segments.append(seg)
-    return ReportData(layer, codes, list(infos.values()), segments, coders)
+    memos: dict[tuple[int, int], str] = {}
+    for tid, turn, who, text in rows.turn_memo_table(store):
+        if layer.coder is not None and who != layer.coder:
+            continue
+        line = text if layer.coder is not None else f"{who}: {text}"
+        memos[(tid, turn)] = f"{memos[(tid, turn)]}\n{line}" if (tid, turn) in memos else line
+    return ReportData(layer, codes, list(infos.values()), segments, coders, memos)
 
 
 # -- frequency tables -----------------------------------------------------------

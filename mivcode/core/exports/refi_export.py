@@ -128,7 +128,10 @@ def export_qdpx(project, out: str | Path) -> RefiExportResult:
     transcripts = rows.transcript_table(store)
     turns = rows.turn_table(store)
     codings = rows.coding_table(store)
-    coders = sorted({c[4] for c in codings})
+    turn_memos: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for tid, turn, who, text in rows.turn_memo_table(store):
+        turn_memos[tid].append((turn, who, text))
+    coders = sorted({c[4] for c in codings} | {m[1] for ms in turn_memos.values() for m in ms})
     user_guid = {name: stable_guid("user", name) for name in coders}
     source_guid = {t["id"]: stable_guid("source", t["content_hash"]) for t in transcripts}
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -157,6 +160,7 @@ def export_qdpx(project, out: str | Path) -> RefiExportResult:
     n_sel = n_cod = 0
     sidecar_sources: dict[str, dict] = {}
     sidecar_codings: dict[str, dict] = {}
+    sidecar_memos: dict[str, dict] = {}
     texts: dict[str, str] = {}
     if transcripts:
         parts.append("<Sources>")
@@ -188,6 +192,19 @@ def export_qdpx(project, out: str | Path) -> RefiExportResult:
                 sidecar_codings[cg] = {"origin": origin, "created_at": created}
                 n_cod += 1
             parts.append("</PlainTextSelection>")
+        for turn, who, text in turn_memos.get(t["id"], []):
+            if not 0 <= turn < len(tturns):
+                continue
+            u = tturns[turn]
+            sel = stable_guid("turnmemo", sg, turn, who)
+            ng = stable_guid("note", sel)
+            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(f"{u[1]} ({turn})")} startPosition="{u[2]}" '
+                         f'endPosition="{u[3]}" creatingUser="{user_guid[who]}">'
+                         f'<NoteRef targetGUID="{ng}"/></PlainTextSelection>')
+            memo_name = _a(f"Memo {t['name']} {turn}")
+            notes.append(f'<Note guid="{ng}" name={memo_name} creatingUser="{user_guid[who]}">'
+                         f"<PlainTextContent>{_t(text)}</PlainTextContent></Note>")
+            sidecar_memos[ng] = {"turn": turn, "coder": who}
         for k in used_vars:
             if t[k]:
                 parts.append(f'<VariableValue><VariableRef targetGUID="{var_guid[k]}"/>'
@@ -207,7 +224,7 @@ def export_qdpx(project, out: str | Path) -> RefiExportResult:
     sidecar = {
         "format": "mivcode-refi", "version": 1, "mivcode": __version__,
         "codes": {guids[c.id]: {k: v for k, v in asdict(c).items() if k != "line"} for c in codes},
-        "sources": sidecar_sources, "codings": sidecar_codings,
+        "sources": sidecar_sources, "codings": sidecar_codings, "turn_memos": sidecar_memos,
     }
     path = Path(out)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:

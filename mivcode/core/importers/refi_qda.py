@@ -26,7 +26,6 @@ import re
 import unicodedata
 import zipfile
 import zlib
-import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -61,6 +60,7 @@ class RefiImportReport:
     codes_existing: int = 0
     codings_added: int = 0
     codings_existing: int = 0
+    memos_added: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -513,8 +513,10 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
     refi_codes = _walk_codes(_child(codebook_el, "Codes") if codebook_el is not None else None, str(p))
     var_names = {_guid(v.get("guid")): v.get("name") or "" for v in
                  _children(_child(root, "Variables") or Element("x"), "Variable")}
+    note_els = _children(_child(root, "Notes") or Element("x"), "Note")
     notes = {_guid(n.get("guid")): _raw_text(_child(n, "PlainTextContent")) or _text_of(_child(n, "Description"))
-             for n in _children(_child(root, "Notes") or Element("x"), "Note")}
+             for n in note_els}
+    note_users = {_guid(n.get("guid")): _guid(n.get("creatingUser")) for n in note_els}
     case_meta: dict[str, dict[str, str]] = {}
     for case in _children(_child(root, "Cases") or Element("x"), "Case"):
         values = _meta_from(case, var_names)
@@ -529,8 +531,8 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
             export_rows.save_refi_guids(project.store, mapping)
             sources_el = _child(root, "Sources")
             for el in list(sources_el) if sources_el is not None else []:
-                _import_source(project, arc, el, p, users, guid_to_id, var_names, notes, case_meta, sidecar,
-                               coder, report)
+                _import_source(project, arc, el, p, users, guid_to_id, var_names, (notes, note_users), case_meta,
+                               sidecar, coder, report)
     finally:
         project._invalidate_codes()
     return report
@@ -546,7 +548,7 @@ def _read_sidecar(arc: _Archive) -> dict:
         return {}
     if not isinstance(data, dict) or data.get("format") != "mivcode-refi":
         return {}
-    for key in ("codes", "sources", "codings"):
+    for key in ("codes", "sources", "codings", "turn_memos"):
         if not isinstance(data.get(key), dict):
             data[key] = {}
     return data
@@ -561,7 +563,7 @@ def _add_codes(project, new_codes: list[Code], coder: str | None, where: str) ->
 
 
 def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str, str],
-                   guid_to_id: dict[str, str], var_names: dict[str, str], notes: dict[str, str],
+                   guid_to_id: dict[str, str], var_names: dict[str, str], notes: tuple[dict, dict],
                    case_meta: dict[str, dict[str, str]], sidecar: dict, coder: str | None,
                    report: RefiImportReport) -> None:
     kind = _local(el.tag)
@@ -615,17 +617,23 @@ def _unique_name(project, name: str) -> str:
 
 
 def _import_codings(project, el: Element, tname: str, layout: _Layout, positions_fit: bool, users: dict[str, str],
-                    guid_to_id: dict[str, str], notes: dict[str, str], sidecar: dict, where: str,
+                    guid_to_id: dict[str, str], notes_and_users: tuple[dict, dict], sidecar: dict, where: str,
                     coder: str | None, report: RefiImportReport) -> None:
+    notes, note_users = notes_and_users
     existing = {(c.start, c.end, c.code, c.coder) for c in project.codings(transcript=tname)}
     side_codings = sidecar.get("codings", {})
     ops: list[dict] = []
+    memo_ops: list[dict] = []
+    pending_memos: dict[tuple[int, str], str | None] = {}
     skipped = 0
     whole = [(0, len(layout.transcript_text), el)]  # TextSource-level codings code the whole text
     sels = [(s.get("startPosition"), s.get("endPosition"), s) for s in _children(el, "PlainTextSelection")]
     for start_raw, end_raw, holder in whole + sels:
         codings = _children(holder, "Coding")
         if not codings:
+            if holder is not el:
+                memo_ops.extend(_turn_memo_ops(project, tname, layout, holder, start_raw, end_raw, positions_fit,
+                                               users, notes, note_users, sidecar, pending_memos))
             continue
         if holder is el:
             span: tuple[int, int] | None = (layout.turns[0].start, layout.turns[-1].end)
@@ -667,9 +675,45 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
     if skipped:
         report.warnings.append(f"{where}: {skipped} coding(s) skipped (position outside the text, unknown code, "
                                "or text only available as rich text)")
-    if ops:
-        project._do(coder, {"op": "batch", "ops": ops})
+    if ops or memo_ops:
+        project._do(coder, {"op": "batch", "ops": ops + memo_ops})
         report.codings_added += len(ops)
+        report.memos_added += len(memo_ops)
+
+
+def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw, end_raw, positions_fit: bool,
+                   users: dict[str, str], notes: dict[str, str], note_users: dict[str, str], sidecar: dict,
+                   pending: dict[tuple[int, str], str | None]) -> list[dict]:
+    """A selection that only carries notes (ours: a memo on a turn) becomes a memo on the turn it starts in."""
+    refs = [_guid(r.get("targetGUID")) for r in _children(sel, "NoteRef")]
+    refs = [g for g in refs if notes.get(g)]
+    if not refs or not positions_fit:
+        return []
+    try:
+        span = layout.map_span(int(str(start_raw)), max(int(str(end_raw)), int(str(start_raw)) + 1))
+    except ValueError:
+        return []
+    if span is None:
+        return []
+    ends = [u.end for u in layout.turns]
+    default_turn = layout.turns[min(bisect_right(ends, span[0]), len(layout.turns) - 1)].index
+    ops: list[dict] = []
+    side = sidecar.get("turn_memos", {})
+    for g in refs:
+        info = side.get(g) if isinstance(side.get(g), dict) else {}
+        turn = info.get("turn") if isinstance(info.get("turn"), int) and 0 <= info["turn"] < len(layout.turns) \
+            else default_turn
+        who = info.get("coder") if isinstance(info.get("coder"), str) and info["coder"] else (
+            users.get(note_users.get(g, "")) or users.get(_guid(sel.get("creatingUser"))) or IMPORT_CODER)
+        key = (turn, who)
+        old = pending[key] if key in pending else project.turn_memo(tname, turn, who)
+        text = notes[g]
+        if old and (old == text or text in old.split("\n\n")):
+            continue
+        new = f"{old}\n\n{text}" if old else text
+        pending[key] = new
+        ops.append({"op": "set_turn_memo", "transcript": tname, "turn": turn, "coder": who, "old": old, "new": new})
+    return ops
 
 
 def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImportReport:

@@ -93,3 +93,11 @@ def bulk_insert_codings(store: ProjectStore, rows: list[tuple[int, int, int, str
         [(t, s, e, c, ids[k], o, m, ts) for t, s, e, c, k, o, m, ts in rows],
     )
     return cur.rowcount
+
+
+def turn_memo_table(store: ProjectStore) -> list[tuple[int, int, str, str]]:
+    """(transcript_id, turn index, coder, text) of every memo on a turn."""
+    return store.conn.execute(
+        "SELECT m.transcript_id, m.turn_idx, k.name, m.text FROM memos m JOIN coders k ON k.id = m.coder_id"
+        " WHERE m.turn_idx IS NOT NULL ORDER BY m.transcript_id, m.turn_idx, k.name"
+    ).fetchall()
