@@ -560,3 +560,18 @@ async def test_suggest_runs_in_worker_and_degrades_gracefully(project, monkeypat
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert any("niet beschikbaar" in n.message for n in app._notifications)
+
+
+async def test_adjudication_opens_from_home_and_palette(project):
+    pytest.importorskip("mivcode.tui.screens.adjudication")
+    from mivcode.tui.screens.adjudication import AdjudicationScreen
+
+    project.add_coding(T, 1, "racisme", "anna")
+    project.add_coding(T, 1, "discriminatie", "bert")
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, AdjudicationScreen)
+        assert app.screen.coders == ["anna", "bert"]

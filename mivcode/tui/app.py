@@ -12,7 +12,7 @@ import inspect
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from mivcode.core.config import Settings, load_settings, save_settings
 from mivcode.core.project import Project
@@ -114,12 +114,13 @@ class MivApp(App):
         except ImportError:
             self.notify(t("app.no_adjudication"), severity="warning")
             return
-        classes = [c for c in vars(adjudication).values()
-                   if inspect.isclass(c) and issubclass(c, Screen) and c.__module__ == adjudication.__name__]
-        if not classes:
+        cls = getattr(adjudication, "AdjudicationScreen", None)
+        if cls is None:  # renamed? take the module's first full screen
+            cls = next((c for c in vars(adjudication).values() if inspect.isclass(c) and issubclass(c, Screen)
+                        and not issubclass(c, ModalScreen) and c.__module__ == adjudication.__name__), None)
+        if cls is None:
             self.notify(t("app.no_adjudication"), severity="warning")
             return
-        cls = classes[0]
         params = inspect.signature(cls).parameters
         kwargs = {k: v for k, v in (("project", self.project), ("coder", self.coder)) if k in params}
         self.push_screen(cls(**kwargs))

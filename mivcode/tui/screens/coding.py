@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.keys import _character_to_key
 from textual.worker import Worker, WorkerState
 
 from mivcode.core.codebook import descendants
@@ -196,18 +197,28 @@ class CodingScreen(Screen):
         view = self.view
         view.set_transcript(data.transcript, data.codes)
         view.set_annotations(data.codings, data.suggestions, set(data.memo_turns))
+        self._bind_code_keys()
         self.turn_filter = TurnFilter("all")
         self._show_hits()
         if self.start_turn is not None:
             view.focus_turn(self.start_turn)
         self.refresh_side()
 
+    def on_screen_resume(self) -> None:
+        """Back from the codebook or a dialog: labels, colours, merges and shortcuts may have changed."""
+        if self.data is not None:
+            self.reload_annotations()
+
     def reload_annotations(self) -> None:
         """After an edit: re-read this coder's codings, open suggestions and memos (fast, indexed queries)."""
         if self.data is None:
             return
         p, name = self.project, self.transcript_name
-        self.data.codes = p.codes()
+        codes = p.codes()
+        if [(c.id, c.shortcut) for c in codes] != [(c.id, c.shortcut) for c in self.data.codes]:
+            self.data.codes = codes
+            self._bind_code_keys()
+        self.data.codes = codes
         self.data.codings = p.codings(transcript=name, coder=self.coder)
         self.data.suggestions = p.suggestions(name, status="open")
         self.data.memo_turns = {m.turn: m.text for m in p.memos(name) if m.coder == self.coder and m.turn is not None}
@@ -324,16 +335,31 @@ class CodingScreen(Screen):
         self.reload_annotations()
         self.say(t("coding.coded" if now else "coding.uncoded", turn=turn, code=label))
 
-    def on_key(self, event) -> None:
-        """Code shortcuts from the codebook (1-9, letters), unless a binding owns the key."""
-        if self.data is None or not event.character or event.key in self.app.active_bindings:
-            return
-        for code in self.data.codes:
-            if code.shortcut and code.shortcut == event.character:
-                event.stop()
-                event.prevent_default()
-                self.apply_code(code.id)
-                return
+    def _bind_code_keys(self) -> None:
+        """Codebook shortcuts become bindings of this screen.
+
+        Bindings, not an `on_key` handler: keys typed quickly ("j" then "5")
+        must act in the order typed, and bindings all run at the same level.
+        A shortcut never shadows a key an action already uses.
+        """
+        table = self._bindings.key_to_bindings
+        for key in list(table):
+            kept = [b for b in table[key] if not b.action.startswith("code_key(")]
+            if kept:
+                table[key] = kept
+            else:
+                del table[key]
+        for code in self.data.codes if self.data else []:
+            if not code.shortcut:
+                continue
+            key = _character_to_key(code.shortcut)
+            if key in table:
+                continue
+            table[key] = [Binding(key, f"code_key({code.id!r})", code.display(self.language), show=False)]
+        self.refresh_bindings()
+
+    def action_code_key(self, code_id: str) -> None:
+        self.apply_code(code_id)
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for _node, bindings in self.origin._binding_chain:
             for key, binding in bindings:
-                if binding.action in ("noop",) or binding.system:
+                if binding.system or binding.action.startswith("code_key("):
                     continue
                 name = describe(binding)
                 if not name:

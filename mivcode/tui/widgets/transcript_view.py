@@ -78,6 +78,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     TranscriptView {
         overflow-y: scroll;
         overflow-x: hidden;
+        scrollbar-size-vertical: 1;
         background: $surface;
     }
     TranscriptView > .transcript-view--speaker { text-style: bold; color: $text-accent; }
