@@ -65,8 +65,8 @@ def fold(stem: str) -> str:
     return _DOUBLE.sub(r"\1", stem)
 
 
-def stem(word: str, known: frozenset[str] | set[str] = frozenset()) -> str:
-    """Strip one inflection and one derivation ending. `known` = real Dutch words (skip agent -er on those)."""
+def stem(word: str, verbs: frozenset[str] | set[str] = frozenset()) -> str:
+    """Strip one inflection and one derivation ending. `verbs` = infinitives (agent nouns: pester → pesten)."""
     w = word[:-2] if word.endswith("'s") else word
     for suffix, repl in _DERIVATIONS:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
@@ -87,9 +87,10 @@ def stem(word: str, known: frozenset[str] | set[str] = frozenset()) -> str:
         return w[:-1]  # adjective inflection: homofobe → homofob(oob)
     if w.endswith("ing") and len(w) >= 7:
         return w[:-3]  # bedreiging → bedreig(en)
-    if (not verb_stem and w.endswith("er") and len(w) >= 6 and w[-3] not in "aeiou"
-            and w not in known and word not in known):
-        return w[:-2]  # pester(s) → pest(en); only for words the dictionary does not know (not moeder, ander)
+    if not verb_stem and w.endswith("er") and len(w) >= 6 and w[-3] not in "aeiou":
+        base = w[:-2]
+        if not verbs or base + "en" in verbs or base + base[-1] + "en" in verbs:
+            return base  # pester(s) → pest(en), vechter → vecht(en); not moeder, ander (no such verbs)
     return w
 
 
@@ -111,21 +112,26 @@ def participle_stem(w: str, lemmas: frozenset[str] | set[str] = frozenset()) -> 
             whole, short = w[len(head):], w[len(head):-1]
             if whole + "en" in lemmas:
                 return particle + whole
-            return particle + short
+            if short + "en" in lemmas or short + short[-1] + "en" in lemmas:
+                return particle + short
+            return None  # no such verb: geweld is not a participle of "welen"
     return None
 
 
-def match_key(form: str, lemma: str | None = None, known: frozenset[str] | set[str] = frozenset(),
+def match_key(form: str, lemma: str | None = None, nouns: frozenset[str] | set[str] = frozenset(),
               lemmas: frozenset[str] | set[str] = frozenset()) -> str:
-    """The key both keywords and tokens are reduced to (see module docstring)."""
+    """The key both keywords and tokens are reduced to (see module docstring).
+
+    `nouns`: base forms that are nouns (geweld is no participle); `lemmas`: verb infinitives.
+    """
     w = strip_accents(form.lower())
-    if (lemma is None or lemma.lower() == form.lower()) and w not in IRREGULAR and w not in known:
+    if (lemma is None or lemma.lower() == form.lower()) and w not in IRREGULAR and w not in nouns:
         stem_ = participle_stem(w, lemmas)
         if stem_ is not None:
             return fold(stem_)
     base = IRREGULAR.get(w) or strip_accents((lemma or w).lower())
     base = IRREGULAR.get(base, base)
-    return fold(stem(base, known))
+    return fold(stem(base, lemmas))
 
 
 MODERATOR_RE = re.compile(

@@ -95,8 +95,8 @@ class Engine:
         mtexts: list[list[str]] = [["" for _ in t.turns] for t in transcripts]
         strings = self.pipeline.nlp.vocab.strings
         docs = self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8)
-        for (ti, turn_ids, spans, _), doc in zip(chunks, docs):
-            for turn, turn_hits in zip(turn_ids, self.rules.match_segments(doc, spans)):
+        for (ti, turn_ids, spans, chunk_text), doc in zip(chunks, docs):
+            for turn, turn_hits in zip(turn_ids, self.rules.match_segments(doc, spans, chunk_text)):
                 hits[ti][turn] = turn_hits
             if want_model_text:
                 t = transcripts[ti]

@@ -49,21 +49,38 @@ class Lexicon:
     """The Dutch lookup lemmas and the set of known word forms (used to tell typos from real words)."""
 
     def __init__(self) -> None:
-        import srsly
         import spacy_lookups_data
 
-        path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
+        data = Path(spacy_lookups_data.__file__).parent / "data"
         self.version = getattr(spacy_lookups_data, "__version__", "?")
-        try:
-            table: dict[str, str] = srsly.read_gzip_json(path)
-        except (OSError, ValueError):
-            table = {}
+        table: dict[str, str] = _read(data / "nl_lemma_lookup.json.gz")
+        # the rule lemmatizer's tables: base forms per part of speech (200,000 nouns, verbs, adjectives) and
+        # irregular forms; they tell a real word (scholing) from a typo and give lemmas the lookup lacks
+        index: dict[str, list[str]] = _read(data / "nl_lemma_index.json.gz")
+        base_forms = {w for words in index.values() for w in words}
+        exceptions: dict[str, dict[str, list[str]]] = _read(data / "nl_lemma_exc.json.gz")
+        for pos in ("adj", "noun", "verb"):  # verbs last: their lemma wins (vocht → vechten)
+            for form, lemmas in exceptions.get(pos, {}).items():
+                if lemmas and form not in table and form not in base_forms:  # geweld is a noun, not "wellen"
+                    table[form] = lemmas[0]
         self.lemmas = table
-        self.known: frozenset[str] = frozenset(strip_accents(w) for w in (*table.keys(), *table.values()))
-        self.lemma_set: frozenset[str] = frozenset(strip_accents(w) for w in table.values())
+        self.known: frozenset[str] = frozenset(strip_accents(w) for w in (*table.keys(), *table.values(), *base_forms))
+        self.nouns: frozenset[str] = frozenset(strip_accents(w) for w in index.get("noun", []))
+        # verb infinitives: decide participles (gemeld → melden) and agent nouns (pester → pesten)
+        self.lemma_set: frozenset[str] = frozenset(
+            strip_accents(w) for w in (*index.get("verb", []), *(v for v in table.values() if v.endswith("en"))))
 
     def lemma(self, lower: str) -> str:
         return self.lemmas.get(lower) or IRREGULAR.get(lower) or lower
+
+
+def _read(path: Path) -> dict:
+    import srsly
+
+    try:
+        return srsly.read_gzip_json(path)
+    except (OSError, ValueError):
+        return {}
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +105,7 @@ class Normalizer:
     def _compute(self, lower_hash: int) -> tuple[int, int]:
         lower = self.strings[lower_hash]
         lemma = self.lex.lemma(lower)
-        key = match_key(lower, lemma, self.lex.known, self.lex.lemma_set)
+        key = match_key(lower, lemma, self.lex.nouns, self.lex.lemma_set)
         out = (self.strings.add(lemma), self.strings.add(key))
         self._by_lower[lower_hash] = out
         return out
@@ -103,7 +120,7 @@ class Normalizer:
                 key = self._by_pair.get((lower_h, lemma_h))
                 if key is None:
                     lemma = self.strings[lemma_h] if lemma_h else self.strings[lower_h]
-                    key = self.strings.add(match_key(self.strings[lower_h], lemma, self.lex.known, self.lex.lemma_set))
+                    key = self.strings.add(match_key(self.strings[lower_h], lemma, self.lex.nouns, self.lex.lemma_set))
                     self._by_pair[(lower_h, lemma_h)] = key
                 norms.append(key)
             doc.from_array([NORM], np.asarray(norms, dtype=np.uint64))

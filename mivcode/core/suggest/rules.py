@@ -50,6 +50,8 @@ WEIGHTS = {
 }
 MIN_FUZZY_LEN = 6
 LINKS = ("s", "e", "en")
+# Inseparable prefixes make a new verb, not a compound: verpesten is not pesten.
+NOT_MODIFIERS = {"ver", "ont", "her", "mis", "be", "ge", "er"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +156,10 @@ class RuleSet:
 
     def match(self, doc: Doc) -> list[Hit]:
         """Hits of a doc that is one turn (offsets relative to the doc)."""
-        return self.match_segments(doc, [(0, len(doc.text))])[0]
+        text = doc.text
+        return self.match_segments(doc, [(0, len(text))], text)[0]
 
-    def match_segments(self, doc: Doc, segments: list[tuple[int, int]]) -> list[list[Hit]]:
+    def match_segments(self, doc: Doc, segments: list[tuple[int, int]], text: str | None = None) -> list[list[Hit]]:
         """Hits per segment (turn) of a doc holding many turns; offsets relative to each segment's start.
 
         Reading a whole transcript as one Doc instead of one Doc per turn saves
@@ -171,7 +174,7 @@ class RuleSet:
         idx = arr[:, 1]
         tok_start = idx.tolist()
         tok_end = (arr[:, 1] + arr[:, 2]).tolist()
-        text = doc.text
+        text = doc.text if text is None else text  # doc.text rebuilds the string token by token
         starts = np.searchsorted(idx, [a for a, _ in segments], side="left").tolist()
         ends = np.searchsorted(idx, [b for _, b in segments], side="left").tolist()
         out: list[list[Hit]] = [[] for _ in segments]
@@ -265,6 +268,8 @@ class RuleSet:
         if out or w in known or n < MIN_FUZZY_LEN:
             return tuple(out.values())
         for probe in {w, key}:
+            if probe is key and len(key) < 8:
+                continue  # short stems are too close to each other (klein ~ kleiner)
             limit = 1 if len(probe) <= 8 else 2
             for length in range(len(probe) - limit, len(probe) + limit + 1):
                 for form, e in self.fuzzy.get((probe[0], length), ()):
@@ -275,7 +280,7 @@ class RuleSet:
 
 def _is_word(part: str, known: frozenset[str], modifier: bool = False) -> bool:
     """Is the rest of a compound a Dutch word (modifiers may end in a linking s/e/en)?"""
-    if len(part) < 3:
+    if len(part) < 3 or (modifier and part in NOT_MODIFIERS):
         return False
     if part in known:
         return True
