@@ -255,18 +255,29 @@ def validate_structure(codes: list[Code], path: str = "<codebook>") -> list[str]
             if req not in ids:
                 errors.append(f"{path}:{c.line or 1}: code '{c.id}' requires unknown code '{req}'")
     reported: set[str] = set()
+    # codes whose ancestry is already known to end at a theme, or to run into a cycle: each code is walked once
+    acyclic: set[str] = set()
+    doomed: set[str] = set()
     for c in codes:
         chain = [c.id]
+        on_chain = {c.id}
         cur = c
-        while cur.parent in ids:
+        while cur.parent in ids and cur.parent not in acyclic:
+            if cur.parent in doomed:
+                doomed.update(chain)
+                break
             cur = ids[cur.parent]
-            if cur.id in chain:
+            if cur.id in on_chain:
                 cycle = chain[chain.index(cur.id):] + [cur.id]
                 if not reported.intersection(cycle):
                     errors.append(f"{path}:{c.line or 1}: parent cycle: {' -> '.join(cycle)}")
                     reported.update(cycle)
+                doomed.update(chain)
                 break
             chain.append(cur.id)
+            on_chain.add(cur.id)
+        else:
+            acyclic.update(chain)
     return errors
 
 
