@@ -159,3 +159,16 @@ def test_cli_qdpx_and_qdc(rich_project, tmp_path, small_codebook):
     assert "3 transcripts" in r.output
     r = runner.invoke(main, ["codebook-import", str(tmp_path / "n.miv"), str(tmp_path / "x.qdc")])
     assert r.exit_code == 0 and "0 new codes" in r.output
+
+
+def test_qdpx_for_one_coder(rich_project, tmp_path, small_codebook):
+    export_qdpx(rich_project, tmp_path / "c.qdpx", coder="consensus")
+    with Project.create(tmp_path / "c.miv", small_codebook) as fresh:
+        import_qdpx(fresh, tmp_path / "c.qdpx")
+        assert fresh.coders_with_codings() == ["consensus"]
+        assert len(fresh.codings()) == len(rich_project.codings(coder="consensus"))
+        assert fresh.memos() == []  # consensus wrote no memos
+    r = CliRunner().invoke(main, ["export", str(rich_project.path), str(tmp_path / "x.qdpx"), "--coder", "nemo"])
+    assert r.exit_code == 1 and "nemo" in r.output
+    r = CliRunner().invoke(main, ["export", str(rich_project.path), str(tmp_path / "x.qdpx"), "--min-cell", "3"])
+    assert r.exit_code == 2 and "--min-cell" in r.output

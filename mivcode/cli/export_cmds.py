@@ -63,7 +63,8 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, lang
            per group, leerweg and niveau; transcript × code and co-occurrence matrices;
            every quote (Citaten); the codebook; agreement when several coders coded.
     .csv   one row per coded segment (tidy), or --frequencies.
-    .qdpx  the whole project for ATLAS.ti, MAXQDA, NVivo, QualCoder (all coders).
+    .qdpx  the whole project for ATLAS.ti, MAXQDA, NVivo, QualCoder: every coder's
+           codings and memos, or only those of --coder.
     .qdc   the codebook only.
 
     Text that a spreadsheet could run as a formula (=, +, -, @) is always stored as text.
@@ -72,6 +73,13 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, lang
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:
         raise click.UsageError(f"{out}: unknown format; use .xlsx, .csv, .qdpx or .qdc")
+    misplaced = [flag for flag, given, fits in (
+        ("--frequencies", frequencies, ("csv",)), ("--no-bom", no_bom, ("csv",)),
+        ("--delimiter", delimiter != ",", ("csv",)), ("--min-cell", min_cell is not None, ("xlsx", "csv")),
+        ("--lang", lang != "nl", ("xlsx",)), ("--coder", layer is not None, ("xlsx", "csv", "qdpx")),
+    ) if given and fmt not in fits]
+    if misplaced:
+        raise click.UsageError(f"{', '.join(misplaced)} does not apply to .{fmt} files")
     with open_project(project, readonly=True) as p, _atomic(target) as tmp:
         if fmt == "xlsx":
             from mivcode.core.exports.excel import ExcelOptions, export_excel
@@ -87,7 +95,7 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, lang
         elif fmt == "qdpx":
             from mivcode.core.exports.refi_export import export_qdpx
 
-            r = export_qdpx(p, tmp)
+            r = export_qdpx(p, tmp, coder=layer)
             msg = (f"wrote {target}: {r.sources} transcripts, {r.codes} codes, {r.codings} codings "
                    f"in {r.selections} selections")
         else:

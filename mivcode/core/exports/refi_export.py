@@ -119,18 +119,27 @@ def export_qdc(project, out: str | Path) -> int:
     return len(project.codes())
 
 
-def export_qdpx(project, out: str | Path) -> RefiExportResult:
-    """Write the whole project (transcripts, codebook, every coder's codings, memos, metadata)."""
+def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExportResult:
+    """Write the whole project (transcripts, codebook, every coder's codings, memos, metadata).
+
+    `coder` limits codings and memos to one coder (e.g. only the consensus layer for a colleague).
+    """
     store = project.store
+    if coder is not None and coder not in rows.coders_with_codings(store):
+        from mivcode.core.errors import InputError
+
+        known = ", ".join(rows.coders_with_codings(store)) or "none"
+        raise InputError(f"--coder {coder}: no codings by '{coder}' in this project (coders: {known})")
     codes = project.codes()
     guids = code_guids(project)
     code_by_id = {c.id: c for c in codes}
     transcripts = rows.transcript_table(store)
     turns = rows.turn_table(store)
-    codings = rows.coding_table(store)
+    codings = rows.coding_table(store, coder)
     turn_memos: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for tid, turn, who, text in rows.turn_memo_table(store):
-        turn_memos[tid].append((turn, who, text))
+        if coder is None or who == coder:
+            turn_memos[tid].append((turn, who, text))
     coders = sorted({c[4] for c in codings} | {m[1] for ms in turn_memos.values() for m in ms})
     user_guid = {name: stable_guid("user", name) for name in coders}
     source_guid = {t["id"]: stable_guid("source", t["content_hash"]) for t in transcripts}

@@ -76,8 +76,9 @@ class _Archive:
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-            raise InputError(f"{filename}: not a REFI-QDA project (not a zip archive)") from None
+        except Exception as exc:  # noqa: BLE001 - zipfile raises many types on hostile bytes; all mean "no valid zip"
+            kind = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else f"unreadable zip: {' '.join(str(exc).split())[:120]}"
+            raise InputError(f"{filename}: not a REFI-QDA project ({kind})") from None
         self.members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             if info.is_dir():
