@@ -146,6 +146,47 @@ def is_moderator(speaker: str) -> bool:
     return bool(MODERATOR_RE.match(speaker.strip()))
 
 
+MODERATOR_META_KEYS = ("moderator", "gespreksleider", "interviewer", "moderatoren")
+
+
+def initials(name: str) -> str:
+    """Marloes Peters → MP, Sanne de Vries → SdV (the manifest's `moderator` column often holds initials)."""
+    return "".join(part[0] for part in name.replace("-", " ").split() if part and part[0].isalpha())
+
+
+def moderator_speakers(speakers: list[str], texts: list[str], meta: dict[str, str] | None = None) -> set[str]:
+    """Which speakers of one transcript moderate.
+
+    By label (Gespreksleider, Interviewer, …), by the transcript's `moderator`
+    metadata (a name or initials), else the speaker who asks most: a
+    moderator named only by name (Joost Hendriks) otherwise counts as a
+    participant and every echoed question becomes a suggestion.
+    """
+    unique = list(dict.fromkeys(speakers))
+    found = {s for s in unique if is_moderator(s)}
+    for key in MODERATOR_META_KEYS:
+        value = (meta or {}).get(key)
+        if not value:
+            continue
+        for v in str(value).replace(";", ",").split(","):
+            v = v.strip()
+            if v:
+                found |= {s for s in unique if s.casefold() == v.casefold() or initials(s) == v}
+    if found:
+        return found
+    asked: dict[str, list[int]] = {}
+    for speaker, text in zip(speakers, texts):
+        stats = asked.setdefault(speaker, [0, 0])
+        stats[0] += 1
+        stats[1] += "?" in text
+    ratios = {s: q / n for s, (n, q) in asked.items() if n >= 3}
+    if ratios:
+        best = max(ratios, key=lambda s: ratios[s])
+        if ratios[best] >= 0.5:
+            return {best}
+    return set()
+
+
 def is_question(text: str) -> bool:
     """A turn that only asks (every sentence ends in '?') echoes a theme rather than reporting it."""
     if "?" not in text:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, NORM
 
 from mivcode.core.model import Code, Evidence, Suggestion, Transcript
-from mivcode.core.suggest.dutch import is_moderator
+from mivcode.core.suggest.dutch import moderator_speakers
 from mivcode.core.suggest.learn import CodeParams, TrainedModel, model_text
 from mivcode.core.suggest.pipeline import Pipeline, configured_pipeline
 from mivcode.core.suggest.rules import RuleSet
@@ -92,6 +92,9 @@ class Engine:
                 size += len(text) + 1
             chunks.append((ti, turn_ids, spans, " ".join(parts)))
         hits: list[list[list]] = [[[] for _ in t.turns] for t in transcripts]
+        turn_texts = [[t.turn_text(u) for u in t.turns] for t in transcripts]
+        moderators = [moderator_speakers([u.speaker for u in t.turns], texts, t.meta.extra)
+                      for t, texts in zip(transcripts, turn_texts)]
         mtexts: list[list[str]] = [["" for _ in t.turns] for t in transcripts]
         strings = self.pipeline.nlp.vocab.strings
         docs = self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8)
@@ -109,11 +112,10 @@ class Engine:
                         if not (punct or space):
                             keys.append(strings[h])
                         pos += 1
-                    mtexts[ti][turn] = model_text(keys, is_moderator(t.turns[turn].speaker))
+                    mtexts[ti][turn] = model_text(keys, t.turns[turn].speaker in moderators[ti])
         out: list[Analysis] = []
         for ti, t in enumerate(transcripts):
-            texts = [t.turn_text(u) for u in t.turns]
-            out.append(Analysis(t, score_turns(t.turns, texts, hits[ti], self.index),
+            out.append(Analysis(t, score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti]),
                                 mtexts[ti] if want_model_text else []))
         return out
 
