@@ -93,6 +93,7 @@ _TITLE = Font(bold=True, size=13)
 _NOTE = Font(italic=True, color="555555")
 _HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_ROTATED = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
 _HEAT = dict(start_type="num", start_value=0, start_color="FFFFFF", end_type="max", end_color="F8696B")
 _MAX_QUOTE = 32_000  # Excel holds at most 32,767 characters per cell
 
@@ -116,7 +117,7 @@ class _Sheet:
     """A write-only sheet with our layout: title, notes, header, data; widths set before rows."""
 
     def __init__(self, wb: Workbook, title: str, headers: list[str], widths: list[float], notes: list[str],
-                 heading: str, freeze_col: int = 1):
+                 heading: str, freeze_col: int = 1, rotate_from: int | None = None):
         self.ws = wb.create_sheet(title)
         self.headers = headers
         self._wrap_style = None
@@ -129,7 +130,10 @@ class _Sheet:
         for n in notes:
             self.ws.append([self._cell(n, font=_NOTE)])
         self.ws.append([])
-        self.ws.append([self._cell(h, font=_BOLD, fill=_HEAD_FILL, wrap=True) for h in headers])
+        head = [self._cell(h, font=_BOLD, fill=_HEAD_FILL, wrap=True) for h in headers]
+        for cell in head[rotate_from - 1:] if rotate_from else []:
+            cell.alignment = _ROTATED  # matrix columns stay narrow; their labels read upwards
+        self.ws.append(head)
 
     def _cell(self, value: Any, *, font=None, fill=None, wrap: bool = False, fmt: str | None = None):
         if isinstance(value, str):
@@ -317,8 +321,8 @@ def _matrix(wb, data, h, opts, notes, label) -> None:
     fixed = [h["transcript"], h["institution"], h["group"]]
     headers = fixed + [label[c.id] for c in codes]
     widths = [_width([t.name for t in transcripts] + [h["transcript"]], 14, 40),
-              _width([t.institution for t in transcripts], 12, 30), 13] + [_width([label[c.id]], 6, 14) for c in codes]
-    s = _Sheet(wb, h["matrix"], headers, widths, notes, h["t_matrix"], freeze_col=4)
+              _width([t.institution for t in transcripts], 12, 30), 13] + [6.5] * len(codes)
+    s = _Sheet(wb, h["matrix"], headers, widths, notes, h["t_matrix"], freeze_col=4, rotate_from=len(fixed) + 1)
     for t, row in zip(transcripts, m):
         s.row([t.name, t.institution or "", t.group or "", *(fq.suppress(v, opts.min_cell) for v in row)])
     s.finish(heat_from_col=len(fixed) + 1)
@@ -327,8 +331,8 @@ def _matrix(wb, data, h, opts, notes, label) -> None:
 def _cooccurrence(wb, data, h, opts, notes, label) -> None:
     codes, m = fq.cooccurrence_matrix(data)
     headers = [h["code"]] + [label[c.id] for c in codes]
-    widths = [_width([label[c.id] for c in codes], 14, 45)] + [_width([label[c.id]], 6, 14) for c in codes]
-    s = _Sheet(wb, h["cooc"], headers, widths, notes, h["t_cooc"], freeze_col=2)
+    widths = [_width([label[c.id] for c in codes], 14, 45)] + [6.5] * len(codes)
+    s = _Sheet(wb, h["cooc"], headers, widths, notes, h["t_cooc"], freeze_col=2, rotate_from=2)
     for c, row in zip(codes, m):
         s.row([label[c.id], *(fq.suppress(v, opts.min_cell) for v in row)])
     s.finish(heat_from_col=2)
