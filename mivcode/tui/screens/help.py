@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for _node, bindings in self.origin._binding_chain:
             for key, binding in bindings:
-                if binding.system or binding.action.startswith("code_key("):
+                if binding.system or not binding.id or binding.action.startswith("code_key("):
                     continue
                 name = describe(binding)
                 if not name:
@@ -59,6 +59,7 @@ class HelpScreen(ModalScreen[None]):
             lines += ["", f"[b]{t('help.codes')}[/b]"]
             lang = self.app.language
             lines += [f"  [b]{c.shortcut:>14}[/b]  [{c.color}]■[/] {escape(c.display(lang))}" for c in codes if c.shortcut]
+        lines.append(f"  [b]{'^p':>14}[/b]  {escape(t('key.palette'))}")
         lines += ["", t("help.mouse"), escape(t("help.keymap", path=str(config_path()))), t("help.close")]
         return "\n".join(lines)
 

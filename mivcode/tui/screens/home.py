@@ -42,6 +42,7 @@ class HomeScreen(Screen):
         super().__init__()
         localize(self)
         self.summaries: list[TranscriptSummary] = []
+        self.pipeline = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="home-main"):
@@ -60,6 +61,17 @@ class HomeScreen(Screen):
         tree.can_focus = True
         self.query_one(OptionList).focus()
         self.reload()
+        self._pipeline()
+
+    @work(thread=True, exclusive=True, group="home-pipeline")
+    def _pipeline(self) -> None:
+        """Which spaCy pipeline suggests codes, shown once it is known (loading spaCy takes a moment)."""
+        text = self.app.pipeline_description()
+        self.app.call_from_thread(self._show_pipeline, text)
+
+    def _show_pipeline(self, text: str) -> None:
+        self.pipeline = text.split(" + ")[0]
+        self._show_status()
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -105,10 +117,14 @@ class HomeScreen(Screen):
         else:
             ol.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
         self._show_codebook(codes, counts)
+        self._show_status()
+
+    def _show_status(self) -> None:
         p = self.app.project
         ro = " · RO" if p.readonly else ""
+        pipeline = f" · {t('help.pipeline')}: {self.pipeline}" if self.pipeline else ""
         self.query_one("#status", Static).update(
-            escape(t("home.header", path=p.path.name, coder=self.app.coder)) + ro)
+            escape(t("home.header", path=p.path.name, coder=self.app.coder) + pipeline) + ro)
 
     def _show_codebook(self, codes: list[Code], counts: dict[str, int]) -> None:
         fill_code_tree(self.query_one(Tree), codes, counts, self.app.language)
