@@ -172,3 +172,29 @@ def test_qdpx_for_one_coder(rich_project, tmp_path, small_codebook):
     assert r.exit_code == 1 and "nemo" in r.output
     r = CliRunner().invoke(main, ["export", str(rich_project.path), str(tmp_path / "x.qdpx"), "--min-cell", "3"])
     assert r.exit_code == 2 and "--min-cell" in r.output
+
+
+def test_import_without_our_sidecar_like_another_tool(rich_project, tmp_path, small_codebook):
+    """Drop mivcode.json: the standard parts alone give back text, turns, metadata, codes and codings."""
+    meta = rich_project.transcript("roc_b_studenten").meta
+    meta.extra["moderator"] = "AB"
+    rich_project.set_transcript_meta("roc_b_studenten", meta, "x")
+    export_qdpx(rich_project, tmp_path / "p.qdpx")
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as src, zipfile.ZipFile(tmp_path / "plain.qdpx", "w") as dst:
+        for info in src.infolist():
+            if info.filename != "mivcode.json":
+                dst.writestr(info, src.read(info))
+    with Project.create(tmp_path / "plain.miv", small_codebook) as fresh:
+        rep = import_qdpx(fresh, tmp_path / "plain.qdpx")
+        assert not rep.codes_added  # matched by label to the codebook already in the project
+        for name in rich_project.transcript_names():
+            a, b = rich_project.transcript(name), fresh.transcript(name)
+            assert (b.text, b.turns) == (a.text, a.turns)
+            assert (b.meta.institution, b.meta.group, b.meta.leerweg, b.meta.niveau) == (
+                a.meta.institution, a.meta.group, a.meta.leerweg, a.meta.niveau)
+        assert fresh.transcript("roc_b_studenten").meta.extra == {"moderator": "AB"}
+        got = sorted((c.transcript, c.start, c.end, c.code, c.coder, c.memo) for c in fresh.codings())
+        assert got == sorted((c.transcript, c.start, c.end, c.code, c.coder, c.memo) for c in rich_project.codings())
+        assert {c.origin for c in fresh.codings()} == {"import"}
+        assert sorted((m.transcript, m.turn, m.coder, m.text) for m in fresh.memos()) == sorted(
+            (m.transcript, m.turn, m.coder, m.text) for m in rich_project.memos())

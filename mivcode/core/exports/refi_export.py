@@ -155,10 +155,12 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
     if codes:
         parts.append(f"<CodeBook>{_codes_xml(codes, guids)}</CodeBook>")
     used_vars = [k for k in STANDARD_META if any(t[k] for t in transcripts)]
-    var_guid = {k: stable_guid("variable", k) for k in used_vars}
-    if used_vars:
+    extra_vars = sorted({k for t in transcripts for k, v in t["extra"].items() if v and k not in VARIABLES})
+    var_guid = {k: stable_guid("variable", k) for k in used_vars + extra_vars}
+    if var_guid:
         parts.append("<Variables>" + "".join(
-            f'<Variable guid="{var_guid[k]}" name={_a(VARIABLES[k])} typeOfVariable="Text"/>' for k in used_vars
+            f'<Variable guid="{var_guid[k]}" name={_a(VARIABLES.get(k, k))} typeOfVariable="Text"/>'
+            for k in used_vars + extra_vars
         ) + "</Variables>")
     parts.append(_cases_xml(transcripts, source_guid, var_guid))
 
@@ -214,10 +216,11 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
             notes.append(f'<Note guid="{ng}" name={memo_name} creatingUser="{user_guid[who]}">'
                          f"<PlainTextContent>{_t(text)}</PlainTextContent></Note>")
             sidecar_memos[ng] = {"turn": turn, "coder": who}
-        for k in used_vars:
-            if t[k]:
+        values = {**{k: t[k] for k in used_vars}, **{k: t["extra"].get(k) for k in extra_vars}}
+        for k, v in values.items():
+            if v:
                 parts.append(f'<VariableValue><VariableRef targetGUID="{var_guid[k]}"/>'
-                             f"<TextValue>{_t(t[k])}</TextValue></VariableValue>")
+                             f"<TextValue>{_t(v)}</TextValue></VariableValue>")
         parts.append("</TextSource>")
         sidecar_sources[sg] = {
             "name": t["name"], "turns": [list(u[1:]) for u in tturns],
