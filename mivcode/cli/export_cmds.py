@@ -89,8 +89,9 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, lang
         elif fmt == "csv":
             from mivcode.core.exports.csv_export import CsvOptions, export_csv
 
+            sep = "\t" if delimiter == "tab" else delimiter
             n, used = export_csv(p, tmp, CsvOptions(coder=layer, frequencies=frequencies, min_cell=min_cell,
-                                                    bom=not no_bom, delimiter="\t" if delimiter == "tab" else delimiter))
+                                                    bom=not no_bom, delimiter=sep))
             msg = f"wrote {target}: {n} rows ({used.describe('en')})"
         elif fmt == "qdpx":
             from mivcode.core.exports.refi_export import export_qdpx

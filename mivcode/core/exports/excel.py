@@ -170,7 +170,8 @@ class _Sheet:
             elif isinstance(v, str) and i not in wrap_cols and not _needs_cell(v):
                 out.append(v[:_MAX_QUOTE])  # a plain value is far cheaper than a cell object (50,000 quotes)
             elif isinstance(v, str) or (formats and i in formats) or i in wrap_cols:
-                out.append(self._cell(v, wrap=i in wrap_cols, fmt=(formats or {}).get(i) if not isinstance(v, str) else None))
+                fmt = None if isinstance(v, str) else (formats or {}).get(i)
+                out.append(self._cell(v, wrap=i in wrap_cols, fmt=fmt))
             else:
                 out.append(v)
         self.ws.append(out)
@@ -383,10 +384,12 @@ def _agreement(project, data: fq.ReportData, h) -> tuple[list[dict], str | None]
 
 
 _AGREEMENT_HEAD = {
-    "nl": {"label": "Code", "code": "Code-id", "notes": "Opmerkingen", "level": "Eenheid", "coders": "Codeurs", "units": "Eenheden", "percent": "% overeenstemming",
+    "nl": {"label": "Code", "code": "Code-id", "notes": "Opmerkingen", "level": "Eenheid", "coders": "Codeurs",
+           "units": "Eenheden", "percent": "% overeenstemming",
            "cohen_kappa": "Cohens kappa", "fleiss_kappa": "Fleiss' kappa", "krippendorff_alpha": "Krippendorffs alfa",
            "ac1": "Gwets AC1"},
-    "en": {"label": "Code", "code": "Code id", "notes": "Notes", "level": "Unit", "coders": "Coders", "units": "Units", "percent": "% agreement",
+    "en": {"label": "Code", "code": "Code id", "notes": "Notes", "level": "Unit", "coders": "Coders", "units": "Units",
+           "percent": "% agreement",
            "cohen_kappa": "Cohen's kappa", "fleiss_kappa": "Fleiss' kappa", "krippendorff_alpha": "Krippendorff's alpha",
            "ac1": "Gwet's AC1"},
 }

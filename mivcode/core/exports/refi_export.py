@@ -197,8 +197,9 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
                 if memo:
                     ng = stable_guid("note", cg)
                     parts.append(f'<NoteRef targetGUID="{ng}"/>')
-                    notes.append(f'<Note guid="{ng}" name={_a("Memo " + (code_by_id[code].label if code in code_by_id else code))}'
-                                 f' creatingUser="{user_guid[who]}"><PlainTextContent>{_t(memo)}</PlainTextContent></Note>')
+                    note_name = _a("Memo " + (code_by_id[code].label if code in code_by_id else code))
+                    notes.append(f'<Note guid="{ng}" name={note_name} creatingUser="{user_guid[who]}">'
+                                 f"<PlainTextContent>{_t(memo)}</PlainTextContent></Note>")
                 parts.append("</Coding>")
                 sidecar_codings[cg] = {"origin": origin, "created_at": created}
                 n_cod += 1

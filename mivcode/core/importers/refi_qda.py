@@ -77,7 +77,8 @@ class _Archive:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zf.infolist()
         except Exception as exc:  # noqa: BLE001 - zipfile raises many types on hostile bytes; all mean "no valid zip"
-            kind = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else f"unreadable zip: {' '.join(str(exc).split())[:120]}"
+            detail = " ".join(str(exc).split())[:120]
+            kind = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else f"unreadable zip: {detail}"
             raise InputError(f"{filename}: not a REFI-QDA project ({kind})") from None
         self.members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
@@ -266,7 +267,9 @@ def _code_from(full: dict | None, cid: str, rc: _RefiCode, parent_id: str | None
     if full:
         def lst(key: str) -> list:
             v = full.get(key)
-            return [str(x) for x in v] if isinstance(v, list) and key != "patterns" else (v if isinstance(v, list) else [])
+            if not isinstance(v, list):
+                return []
+            return v if key == "patterns" else [str(x) for x in v]
 
         sc = full.get("shortcut")
         return Code(
