@@ -27,7 +27,7 @@ from mivcode.core.model import Code, Evidence, Turn
 from mivcode.core.suggest.dutch import is_moderator, is_question
 from mivcode.core.suggest.rules import Hit
 
-RULE_THRESHOLD = 0.5
+RULE_THRESHOLD = 0.55
 WINDOW = 2
 DECAY = {0: 1.0, 1: 0.9, 2: 0.75}     # marker after the behaviour it plays down (the usual order)
 FORWARD, FORWARD_DECAY = 1, 0.7        # "dat is normaal hier" — and the next speaker says what
