@@ -244,6 +244,12 @@ def test_min_cell_blanks_small_counts(report_project, tmp_path):
     assert all(r[7] == "<3" for r in hidden)  # the share would give the count away
     _, mat = _table(wb["Matrix transcripten"], "Transcript")
     assert not any(isinstance(v, int) and 0 < v < 3 for r in mat for v in r[3:])
+    for sheet, first in (("Co-occurrentie", 1), ("Grafiek", 1)):
+        _, rows = _table(wb[sheet], wb[sheet].cell(wb[sheet].freeze_panes and int(
+            "".join(ch for ch in wb[sheet].freeze_panes if ch.isdigit())) - 1, 1).value)
+        assert not any(isinstance(v, int) and 0 < v < 3 for r in rows for v in r[first:])
+    _, book = _table(wb["Codeboek"], "Code-id")
+    assert {r[-1] for r in book} <= {0, "<3"} | set(range(3, 100))
 
 
 def test_layer_choice_consensus_and_english(tmp_path, small_codebook):

@@ -236,7 +236,7 @@ def export_excel(project, out: str | Path, options: ExcelOptions | None = None) 
     _matrix(wb, data, h, opts, notes, label)
     _cooccurrence(wb, data, h, opts, notes, label)
     _quotes(wb, data, h, notes, label)
-    _codebook(wb, data, h, label)
+    _codebook(wb, data, h, label, opts.min_cell)
     if agreement_rows:
         _agreement_sheet(wb, agreement_rows, h, notes)
     path = Path(out)
@@ -356,7 +356,7 @@ def _quotes(wb, data: fq.ReportData, h, notes, label) -> None:
     s.finish()
 
 
-def _codebook(wb, data: fq.ReportData, h, label) -> None:
+def _codebook(wb, data: fq.ReportData, h, label, min_cell: int | None = None) -> None:
     keys = ["code_id", "label", "label_en", "parent", "definition", "include", "exclude", "examples", "keywords",
             "count"]
     s = _Sheet(wb, h["codebook"], [h[k] for k in keys], [22, 28, 28, 26, 60, 40, 40, 50, 40, 12], [],
@@ -366,7 +366,8 @@ def _codebook(wb, data: fq.ReportData, h, label) -> None:
         counts[g.code] = counts.get(g.code, 0) + 1
     for c in data.code_order():
         s.row([c.id, c.label, c.label_en or "", label.get(c.parent, "") if c.parent else "", c.definition,
-               c.include, c.exclude, "\n".join(c.examples), ", ".join(c.keywords), counts.get(c.id, 0)],
+               c.include, c.exclude, "\n".join(c.examples), ", ".join(c.keywords),
+               fq.suppress(counts.get(c.id, 0), min_cell)],
               wrap_cols=(4, 5, 6, 7))
     s.finish()
 

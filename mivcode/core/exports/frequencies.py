@@ -128,11 +128,13 @@ class Segment:
 
     @property
     def speaker(self) -> str:
-        t = self.transcript
-        if self.turn is None:
+        turns = self.transcript.turns
+        i = self.turn
+        if i is None:
             return ""
-        return t.turns[self.turn][1] if self.turn < len(t.turns) and t.turns[self.turn][0] == self.turn else next(
-            (u[1] for u in t.turns if u[0] == self.turn), "")
+        if i < len(turns) and turns[i][0] == i:  # turns are stored 0..n-1, so the index is the position
+            return turns[i][1]
+        return next((u[1] for u in turns if u[0] == i), "")
 
     @property
     def text(self) -> str:
