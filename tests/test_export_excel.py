@@ -186,6 +186,8 @@ def test_breakdowns_matrix_and_cooccurrence(report_project, tmp_path):
     assert med[3] == 1 and med[5] == 1
     _, lw = _table(wb["Per leerweg"], "Instelling")
     assert {r[1] for r in lw} == {"BOL", "BBL"}  # ROC B has no leerweg: left out, not "(onbekend)"
+    _, nv = _table(wb["Per niveau"], "Instelling")
+    assert {r[1] for r in nv} == {2, 3}  # niveau stored as a number
     header, mat = _table(wb["Matrix transcripten"], "Transcript")
     row = next(r for r in mat if r[0] == "roc_a_studenten")
     assert row[header.index("Agressie en geweld")] == 3  # turn 2, turn 4, and bram's turn 3-4 span

@@ -281,7 +281,8 @@ def _breakdown(wb, data, h, opts: ExcelOptions, notes, key: str, by: tuple[str, 
         theme = [] if rollup else [label.get(fq.top_level_of(by_id, r.code), "")]
         suppressed = opts.min_cell and 0 < r.segments < opts.min_cell
         share: Any = f"<{opts.min_cell}" if suppressed else r.share
-        s.row([*r.keys, label.get(r.code, r.code), *theme, fq.suppress(r.segments, opts.min_cell),
+        keys = [int(k) if b == "niveau" and k.isdigit() else k for b, k in zip(by, r.keys)]  # a number, not text
+        s.row([*keys, label.get(r.code, r.code), *theme, fq.suppress(r.segments, opts.min_cell),
                fq.suppress(r.transcripts, opts.min_cell), r.transcripts_total,
                fq.suppress(r.turns, opts.min_cell), r.turns_total, share], formats={pct: "0.0%"})
     s.finish()
