@@ -31,6 +31,7 @@ class MivApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False, priority=True),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, *, settings: Settings | None = None,

@@ -27,9 +27,13 @@ class MivCommands(Provider):
                 seen.add(title)
                 key = app.get_key_display(binding)
                 out.append((title, key, partial(node.run_action, binding.action)))
-        out.extend(app.app_commands())
+        extra = list(app.app_commands())
         if hasattr(screen, "palette_commands"):
-            out.extend(screen.palette_commands())
+            extra.extend(screen.palette_commands())
+        for title, help_text, callback in extra:
+            if title not in seen:
+                seen.add(title)
+                out.append((title, help_text, callback))
         return out
 
     async def discover(self) -> Hits:

@@ -178,6 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "codebook.count": ("Coderingen", "Codings"),
     "codebook.parent": ("Onder", "Under"),
     "codebook.new_id": ("Id van de nieuwe code (a-z, 0-9, _):", "Id of the new code (a-z, 0-9, _):"),
+    "codebook.exists": ("Er is al een code '{code}'.", "A code '{code}' already exists."),
     "codebook.new_label": ("Label van de nieuwe code:", "Label of the new code:"),
     "codebook.rename": ("Nieuw label voor {code}:", "New label for {code}:"),
     "codebook.keywords_edit": ("Trefwoorden voor {code} (komma's ertussen):", "Keywords for {code} (comma separated):"),

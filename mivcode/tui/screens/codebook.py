@@ -129,7 +129,7 @@ class CodebookScreen(Screen):
             if not code_id:
                 return
             if any(c.id == code_id for c in self.codes):
-                self.app.notify(f"'{code_id}' bestaat al / exists", severity="error")
+                self.app.notify(t("codebook.exists", code=code_id), severity="error")
                 return
 
             def got_label(label: str | None) -> None:

@@ -59,7 +59,6 @@ class HelpScreen(ModalScreen[None]):
             lines += ["", f"[b]{t('help.codes')}[/b]"]
             lang = self.app.language
             lines += [f"  [b]{c.shortcut:>14}[/b]  [{c.color}]■[/] {escape(c.display(lang))}" for c in codes if c.shortcut]
-        lines.append(f"  [b]{'^p':>14}[/b]  {escape(t('key.palette'))}")
         lines += ["", t("help.mouse"), escape(t("help.keymap", path=str(config_path()))), t("help.close")]
         return "\n".join(lines)
 

@@ -1,0 +1,74 @@
+"""Plain-value tests of the UI's pure parts: wrapping with offsets, the catalogue, search, op descriptions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mivcode.tui import i18n
+from mivcode.tui.searching import TurnRecord, search, snippet
+from mivcode.tui.widgets.layout import word_boundaries, wrap_offsets
+
+TUI = Path(__file__).resolve().parent.parent / "mivcode" / "tui"
+
+
+@pytest.mark.parametrize("width", [1, 5, 12, 40, 200])
+def test_wrap_offsets_cover_every_word_in_order_within_width(width):
+    text = "Student 2: Nou, bij mijn stage werd ik anders behandeld vanwege mijn afkomst. Supercalifragilistisch!"
+    lines = wrap_offsets(text, width)
+    assert all(0 <= a <= b <= len(text) and b - a <= width for a, b in lines)
+    assert all(lines[i][1] <= lines[i + 1][0] for i in range(len(lines) - 1))
+    assert "".join(text[a:b] for a, b in lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_wrap_offsets_empty_and_word_stops():
+    assert wrap_offsets("", 10) == [(0, 0)]
+    assert word_boundaries("Nou, bij mijn") == ([0, 5, 9], [4, 8, 13])
+
+
+def test_every_message_key_used_by_the_ui_exists_in_both_languages():
+    used: set[str] = set()
+    for path in TUI.rglob("*.py"):
+        used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8")))
+    assert used, "the scan found no keys"
+    missing = sorted(k for k in used if k not in i18n.MESSAGES)
+    assert missing == []
+    assert all(nl and en for nl, en in i18n.MESSAGES.values())
+    for nl, en in i18n.MESSAGES.values():  # the same placeholders in both languages
+        assert set(re.findall(r"{(\w+)}", nl)) == set(re.findall(r"{(\w+)}", en))
+
+
+def test_language_switch_and_unknown_key():
+    try:
+        i18n.set_language("en")
+        assert i18n.t("home.progress", coded=1, turns=2) == "1/2 turns coded"
+        i18n.set_language("fr")  # unsupported: Dutch
+        assert i18n.t("home.progress", coded=1, turns=2) == "1/2 beurten gecodeerd"
+        assert i18n.t("no.such.key") == "no.such.key"
+    finally:
+        i18n.set_language("nl")
+
+
+def test_search_is_fuzzy_and_spans_are_exact():
+    corpus = [TurnRecord("a", 0, "Op stage werd ik anders behandeld."),
+              TurnRecord("b", 3, "Ze noemden me een racist."),
+              TurnRecord("b", 4, "Niks aan de hand.")]
+    hits = search(corpus, "stage")
+    assert [(h.transcript, h.turn) for h in hits] == [("a", 0)]
+    assert corpus[0].text[hits[0].start:hits[0].end] == "stage"
+    fuzzy = search(corpus, "behandelt")
+    assert fuzzy and fuzzy[0].turn == 0 and corpus[0].text[fuzzy[0].start:fuzzy[0].end] == "behandeld"
+    assert search(corpus, "x") == []
+    text, s, e = snippet("a " * 100 + "doel" + " b" * 100, 200, 204, width=40)
+    assert text[s:e] == "doel" and len(text) <= 41
+
+
+def test_describe_op_for_the_status_line():
+    from mivcode.tui.screens.coding import describe_op
+
+    coding = {"code": "racisme", "transcript": "fg"}
+    assert describe_op({"op": "add_coding", "coding": coding}) == "code racisme op fg"
+    assert describe_op({"op": "batch", "ops": [{}, {}]}) == "2 wijzigingen"
+    assert describe_op({"op": "set_turn_memo", "turn": 3}) == "memo bij beurt 3"
