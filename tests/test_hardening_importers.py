@@ -432,3 +432,14 @@ def test_cli_docx_bombs(project, tmp_path):
         _assert_one_line_error(r)
     with Project.open(path) as p:
         assert all(len(p.transcript(n).text) < 10_000 for n in p.transcript_names())
+
+
+def test_turn_texts_match_offsets_with_astral_and_combining_characters(project, tmp_path):
+    """Offsets count code points everywhere: the per-turn texts the overview and search read must agree."""
+    f = tmp_path / "emoji é.txt"
+    f.write_text("Student 1: 😀 e\u0301én 👩\u200d🏫 mijn docent\nGL: ‮omgekeerd‬ עברית 𝔘𝔫𝔦\n" * 50,
+                 encoding="utf-8")
+    project.import_files([f])
+    t = project.transcript("emoji é")
+    assert project.turn_texts(t.name) == [(u.index, t.turn_text(u)) for u in t.turns]
+    assert t.turn_text(t.turns[0]).startswith("😀 é")
