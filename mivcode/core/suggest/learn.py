@@ -142,12 +142,21 @@ def f1(pred: np.ndarray, y: np.ndarray) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+MIN_HELD_OUT_POSITIVES = 8
+MIN_GAIN = 0.03
+
+
 def choose_params(rule: np.ndarray, prob: np.ndarray, y: np.ndarray, rule_threshold: float) -> CodeParams:
-    """Per code: the mix, calibration and threshold with the best F1 on held-out turns."""
-    if y.sum() < 2:
+    """Per code: the mix, calibration and threshold with the best F1 on held-out turns.
+
+    The model replaces the rules alone only with enough held-out examples and a
+    clear gain: with a handful of coded transcripts, a threshold picked on a
+    few turns is noise, and the codebook's rules are the safer default.
+    """
+    if y.sum() < MIN_HELD_OUT_POSITIVES:
         return CodeParams()
     best = CodeParams()
-    best_f1 = f1(rule >= rule_threshold, y)
+    best_f1 = f1(rule >= rule_threshold, y) + MIN_GAIN
     for w in WEIGHTS:
         s = w * rule + (1 - w) * prob
         a, b = platt(s, y)
