@@ -28,11 +28,12 @@ import zipfile
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
-from mivcode.core.codebook import COLOR_RE, ID_RE, Codebook, validate_structure
+from mivcode.core.codebook import COLOR_RE, ID_RE, RESERVED_SHORTCUTS, Codebook, validate_structure
 from mivcode.core.errors import InputError
 from mivcode.core.importers.turn_builder import content_hash, split_speaker
 from mivcode.core.model import ORIGINS, STANDARD_META, Code, Transcript, TranscriptMeta, Turn
@@ -205,8 +206,8 @@ def _walk_codes(codes_el: Element | None, where: str = "codebook") -> list[_Refi
     return out
 
 
-def _color(value: str | None) -> str:
-    if not value:
+def _color(value: object) -> str:
+    if not isinstance(value, str) or not value:
         return "#888888"
     v = value.strip()
     if re.fullmatch(r"#[0-9a-fA-F]{3}", v):
@@ -227,6 +228,7 @@ def _plan_codes(project, refi_codes: list[_RefiCode], sidecar_codes: dict, repor
     order = max((c.order for c in existing.values()), default=-1) + 1
     for rc in refi_codes:
         full = sidecar_codes.get(rc.guid)
+        full = full if isinstance(full, dict) else None
         parent_id = guid_to_id.get(rc.parent_guid) if rc.parent_guid else None
         if rc.guid in known and known[rc.guid] in existing:
             guid_to_id[rc.guid] = known[rc.guid]
@@ -264,25 +266,30 @@ def _plan_codes(project, refi_codes: list[_RefiCode], sidecar_codes: dict, repor
 
 
 def _code_from(full: dict | None, cid: str, rc: _RefiCode, parent_id: str | None, order: int) -> Code:
-    if full:
-        def lst(key: str) -> list:
-            v = full.get(key)
-            if not isinstance(v, list):
-                return []
-            return v if key == "patterns" else [str(x) for x in v]
+    """A code from our sidecar (every field, each checked for its type) or from the REFI attributes."""
+    if not full:
+        return Code(id=cid, label=rc.name, parent=parent_id, definition=rc.description, color=_color(rc.color),
+                    order=order)
 
-        sc = full.get("shortcut")
-        return Code(
-            id=cid, label=str(full.get("label") or rc.name), parent=parent_id,
-            label_en=full.get("label_en") if isinstance(full.get("label_en"), str) else None,
-            definition=str(full.get("definition") or ""), include=str(full.get("include") or ""),
-            exclude=str(full.get("exclude") or ""), examples=lst("examples"), keywords=lst("keywords"),
-            patterns=[p for p in lst("patterns") if isinstance(p, list) and all(isinstance(t, dict) for t in p)],
-            markers=lst("markers"), requires=lst("requires"), color=_color(full.get("color") or rc.color),
-            shortcut=sc if isinstance(sc, str) and len(sc) == 1 else None,
-            order=int(full["order"]) if isinstance(full.get("order"), int) else order,
-        )
-    return Code(id=cid, label=rc.name, parent=parent_id, definition=rc.description, color=_color(rc.color), order=order)
+    def txt(key: str) -> str:
+        v = full.get(key)
+        return v.strip() if isinstance(v, str) else ""
+
+    def lst(key: str) -> list:
+        v = full.get(key)
+        return [x for x in v if isinstance(x, str)] if isinstance(v, list) else []
+
+    patterns = full.get("patterns") if isinstance(full.get("patterns"), list) else []
+    sc = full.get("shortcut")
+    return Code(
+        id=cid, label=txt("label") or rc.name, parent=parent_id, label_en=txt("label_en") or None,
+        definition=txt("definition"), include=txt("include"), exclude=txt("exclude"), examples=lst("examples"),
+        keywords=lst("keywords"),
+        patterns=[q for q in patterns if isinstance(q, list) and q and all(isinstance(t, dict) for t in q)],
+        markers=lst("markers"), requires=lst("requires"), color=_color(txt("color") or rc.color),
+        shortcut=sc if isinstance(sc, str) and len(sc) == 1 and sc not in RESERVED_SHORTCUTS else None,
+        order=full["order"] if type(full.get("order")) is int else order,
+    )
 
 
 # -- text → canonical transcript, with an offset map ----------------------------------------
@@ -591,8 +598,9 @@ def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str
     if isinstance(info, dict):
         name = str(info.get("name") or name)
         m = info.get("meta") if isinstance(info.get("meta"), dict) else {}
+        extra = m.get("extra") if isinstance(m.get("extra"), dict) else {}
         meta = TranscriptMeta(**{k: (str(m[k]) if m.get(k) is not None else None) for k in STANDARD_META},
-                              extra={str(k): str(v) for k, v in (m.get("extra") or {}).items()})
+                              extra={str(k): str(v) for k, v in extra.items()})
         source_file = str(info.get("source_file") or p.name)
         source_format = str(info.get("source_format") or "refi-qda")
     else:
@@ -664,7 +672,8 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
                 continue
             user = _guid(cod.get("creatingUser") or holder.get("creatingUser"))
             who = users.get(user) or IMPORT_CODER
-            extra = side_codings.get(_guid(cod.get("guid")), {})
+            extra = side_codings.get(_guid(cod.get("guid")))
+            extra = extra if isinstance(extra, dict) else {}
             memo = "\n".join(m for m in (notes.get(_guid(r.get("targetGUID"))) for r in _children(cod, "NoteRef")) if m)
             origin = extra.get("origin") if extra.get("origin") in ORIGINS else "import"
             key = (span[0], span[1], code, who)
@@ -675,7 +684,8 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
             ops.append({"op": "add_coding", "coding": {
                 "transcript": tname, "start": span[0], "end": span[1], "code": code, "coder": who, "origin": origin,
                 "memo": memo or sel_memo or None,
-                "created_at": extra.get("created_at") or cod.get("creationDateTime") or now_iso(), "id": None}})
+                "created_at": _timestamp(extra.get("created_at")) or _timestamp(cod.get("creationDateTime"))
+                or now_iso(), "id": None}})
     if skipped:
         report.warnings.append(f"{where}: {skipped} coding(s) skipped (position outside the text, unknown code, "
                                "or text only available as rich text)")
@@ -718,6 +728,17 @@ def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw
         pending[key] = new
         ops.append({"op": "set_turn_memo", "transcript": tname, "turn": turn, "coder": who, "old": old, "new": new})
     return ops
+
+
+def _timestamp(value) -> str | None:
+    """An ISO 8601 time as written by the tool, or None when it is not one."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value
 
 
 def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
