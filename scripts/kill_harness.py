@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Crash-safety harness: SIGKILL a coding session at random moments, then check nothing was lost.
 
-Two kinds of session are killed, alternately:
+Three kinds of session are killed, in turn:
 
 * ``cli`` — the real command line: one ``mivcode code/uncode/memo/undo/redo``
   subprocess per action (what a script or a researcher in a shell does); the
   process is killed at a random moment of its short life, including while it
   commits.
+* ``tui`` — the real coding screen: ``mivcode open`` in a pseudo-terminal
+  (pexpect), keys typed at random (next/previous turn, code shortcuts that
+  toggle a code, ``u`` undo, ctrl+r redo) and killed at a random moment. What
+  counts as "reported done" here is what another process could already read:
+  the harness polls the file while the UI runs, and every event it saw must
+  survive the kill. The UI codes as its own coder, ``killtui``.
 * ``api`` — a long-lived process that works the way the coding screen does:
   one open project, many actions in a row through the same ``Project`` API
   the TUI calls (``toggle``-style code/uncode, memos, undo, redo). The TUI
@@ -19,8 +25,10 @@ After every kill the project must open, pass ``PRAGMA integrity_check`` and
 ``PRAGMA foreign_key_check``, and hold exactly the state after the last
 action reported done — or, when the action in flight had committed before
 the kill, the state one action later (the coder's event count tells which).
-Anything else — a lost coding, a half-applied action, a corrupt file — is a
-failure.
+For every coder, replaying the event log from the start must give exactly the
+codings and memos in the file (a change never lands without its log entry,
+nor the entry without the change). Anything else — a lost coding, a
+half-applied action, a corrupt file — is a failure.
 
 Full run (documented in the README)::
 
@@ -45,6 +53,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CODER = "killtest"
+TUI_CODER = "killtui"
+TUI_KEYS = ["j", "j", "k", "1", "r", "5", "p", "1", "u", "\x12"]  # \x12 = ctrl+r (redo)
 CODES = ["discriminatie", "racisme", "agressie_geweld", "pesten"]
 CODEBOOK = """\
 name: killtest
@@ -214,7 +224,43 @@ def read_state(path: Path) -> tuple:
             raise CheckFailed("duplicate codings")
         memos = {(m.transcript, m.turn): m.text for m in p.memos() if m.coder == CODER}
         events = sum(1 for e in p.events(CODER) if e.action in ("do", "undo", "redo"))
+        for coder in (CODER, TUI_CODER):
+            check_replay(p, coder)
     return (frozenset(codings), tuple(sorted(memos.items())), events)
+
+
+def check_replay(p, coder: str) -> None:
+    """Replaying the coder's event log from the start must give exactly the codings and memos in the file."""
+    codings: dict[int, tuple] = {}
+    memos: dict[tuple, str] = {}
+
+    def apply(op: dict) -> None:
+        kind = op["op"]
+        if kind == "batch":
+            for sub in op["ops"]:
+                apply(sub)
+        elif kind == "add_coding":
+            c = op["coding"]
+            codings[c["id"]] = (c["transcript"], c["start"], c["end"], c["code"])
+        elif kind == "remove_coding":
+            codings.pop(op["coding"]["id"], None)
+        elif kind == "set_turn_memo":
+            if op["new"]:
+                memos[(op["transcript"], op["turn"])] = op["new"]
+            else:
+                memos.pop((op["transcript"], op["turn"]), None)
+
+    for e in p.events(coder):
+        if e.action in ("do", "undo", "redo"):
+            apply(e.payload)  # an undo event's payload is the inverse it applied
+    actual = {c.id: (c.transcript, c.start, c.end, c.code) for c in p.codings(coder=coder)}
+    if actual != codings:
+        raise CheckFailed(f"{coder}: codings differ from the event log: only in file "
+                          f"{sorted(set(actual.items()) - set(codings.items()))[:3]}, only in log "
+                          f"{sorted(set(codings.items()) - set(actual.items()))[:3]}")
+    actual_memos = {(m.transcript, m.turn): m.text for m in p.memos() if m.coder == coder}
+    if actual_memos != memos:
+        raise CheckFailed(f"{coder}: memos differ from the event log")
 
 
 # -- the two kinds of session ---------------------------------------------------------------------
@@ -247,12 +293,14 @@ class Result:
     survived: int = 0
     completed_actions: int = 0
     in_flight_committed: int = 0  # kills after which the action in flight turned out committed
+    tui_kills: int = 0
     failures: list = field(default_factory=list)
     log: list = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"kills survived: {self.survived}/{self.tried} (in-flight action committed in "
-                f"{self.in_flight_committed}, rolled back in {self.survived - self.in_flight_committed}); "
+        rest = self.survived - self.in_flight_committed - self.tui_kills
+        return (f"kills survived: {self.survived}/{self.tried} (CLI/API: in-flight action committed in "
+                f"{self.in_flight_committed}, rolled back in {rest}; UI sessions killed: {self.tui_kills}); "
                 f"actions reported done and verified: {self.completed_actions}; failures: {len(self.failures)}")
 
 
@@ -352,6 +400,70 @@ def api_round(path: Path, model: Model, rng: random.Random, result: Result, coun
     return _judge(path, model, step(model, actions[k]), result, f"api after {k} actions, in flight {actions[k]}")
 
 
+def _committed_events(path: Path) -> set[int]:
+    """Event ids another process can read right now (read-only, so the running UI is not disturbed)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA busy_timeout = 2000")
+        return {r[0] for r in conn.execute("SELECT id FROM events WHERE coder = ?", (TUI_CODER,))}
+    finally:
+        conn.close()
+
+
+def tui_round(path: Path, model: Model, rng: random.Random, result: Result, counter: list[int]) -> Model:
+    """`mivcode open` in a pty, random keys, SIGKILL; every event seen committed before the kill must survive."""
+    import shutil
+
+    import pexpect
+
+    exe = shutil.which("mivcode")
+    env = {**_env(), "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24", "MIVCODE_CODER": TUI_CODER}
+    transcript = rng.choice(sorted(TRANSCRIPTS))
+    child = pexpect.spawn(exe, ["open", str(path), "--coder", TUI_CODER, "--transcript", transcript],
+                          env=env, dimensions=(24, 80), encoding="utf-8", timeout=60)
+    seen: set[int] = set()
+    try:
+        child.expect(["beurt 1/", "turn 1/"])
+        deadline = time.monotonic() + rng.uniform(0.05, 1.5)
+        while time.monotonic() < deadline and child.isalive():
+            child.send(rng.choice(TUI_KEYS))
+            time.sleep(rng.uniform(0.0, 0.03))
+            if rng.random() < 0.3:
+                seen |= _committed_events(path)
+            try:  # keep the pty drained so the UI never blocks on output
+                child.read_nonblocking(100_000, timeout=0)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                pass
+        seen |= _committed_events(path)
+        alive = child.isalive()
+        if alive:
+            os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.close(force=True)
+    if not alive:
+        result.failures.append(f"tui: the UI exited by itself before the kill: {child.before!r}"[:500])
+        raise CheckFailed(result.failures[-1])
+    result.tried += 1
+    try:
+        state = read_state(path)  # integrity, foreign keys, and the event-log replay for both coders
+        after = _committed_events(path)
+    except Exception as exc:  # noqa: BLE001
+        result.failures.append(f"tui: project unusable after kill: {exc!r}")
+        raise CheckFailed(result.failures[-1]) from exc
+    if not seen <= after:
+        result.failures.append(f"tui: {len(seen - after)} committed action(s) lost by the kill")
+        raise CheckFailed(result.failures[-1])
+    if state != model.state():
+        result.failures.append("tui: the UI session changed another coder's codings")
+        raise CheckFailed(result.failures[-1])
+    result.survived += 1
+    result.tui_kills += 1
+    result.completed_actions += len(seen)
+    return model
+
+
 def driver(path: str) -> int:
     """The long-lived session: read actions (JSON lines) from stdin, print `OK <n>` after each commit."""
     from mivcode.core.project import Project
@@ -380,7 +492,10 @@ def driver(path: str) -> int:
     return 0
 
 
-def run(kills: int, *, workdir: Path | None = None, seed: int = 0, modes: tuple[str, ...] = ("cli", "api"),
+ROUNDS = {"cli": cli_round, "api": api_round, "tui": tui_round}
+
+
+def run(kills: int, *, workdir: Path | None = None, seed: int = 0, modes: tuple[str, ...] = ("cli", "api", "tui"),
         verbose: bool = False) -> Result:
     """Kill `kills` sessions (alternating modes); stops at the first failure (recorded in the result)."""
     own_tmp = None
@@ -399,7 +514,7 @@ def run(kills: int, *, workdir: Path | None = None, seed: int = 0, modes: tuple[
             i += 1
             before = result.tried
             try:
-                model = (cli_round if mode == "cli" else api_round)(path, model, rng, result, counter)
+                model = ROUNDS[mode](path, model, rng, result, counter)
             except CheckFailed:
                 break
             if verbose and result.tried != before:
@@ -415,13 +530,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kills", type=int, default=200, help="how many SIGKILLs to deliver (default 200)")
     ap.add_argument("--seed", type=int, default=int(time.time()) % 100000)
-    ap.add_argument("--mode", choices=["both", "cli", "api"], default="both")
+    ap.add_argument("--mode", choices=["all", "cli", "api", "tui"], default="all")
     ap.add_argument("--workdir", type=Path, help="keep the project here (default: a temporary folder)")
     ap.add_argument("--driver", metavar="PROJECT", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.driver:
         return driver(args.driver)
-    modes = ("cli", "api") if args.mode == "both" else (args.mode,)
+    modes = ("cli", "api", "tui") if args.mode == "all" else (args.mode,)
     print(f"seed {args.seed}", flush=True)
     t0 = time.time()
     result = run(args.kills, workdir=args.workdir, seed=args.seed, modes=modes, verbose=True)

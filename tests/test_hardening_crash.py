@@ -23,9 +23,10 @@ def harness():
 
 @pytest.mark.slow
 def test_sigkill_during_coding_loses_nothing(harness, tmp_path):
-    result = harness.run(20, workdir=tmp_path, seed=20260124)
+    result = harness.run(21, workdir=tmp_path, seed=20260124)  # 7 each: CLI, long-lived API session, real UI
     assert result.failures == []
-    assert result.tried == 20
+    assert result.tried == 21
+    assert result.tui_kills == 7
     assert result.survived == result.tried
     assert result.completed_actions > 0  # actions reported done were verified as present
 
@@ -65,3 +66,22 @@ def test_judge_rejects_a_lost_action(harness, tmp_path):
     with pytest.raises(harness.CheckFailed, match="matches neither"):
         harness._judge(path, model, after, result, "synthetic")  # the project holds neither coding
     assert result.survived == 0 and result.tried == 1
+
+
+def test_replay_check_catches_a_change_without_its_log_entry(harness, tmp_path):
+    from mivcode.core.project import Project
+
+    path = harness.setup_project(tmp_path)
+    with Project.open(path) as p:
+        p.add_coding("fg_een", 1, "pesten", harness.TUI_CODER)
+        harness.check_replay(p, harness.TUI_CODER)  # consistent
+        t = p.transcript("fg_een")
+        with p.store.tx():  # a coding slipped in without an event, as a half-applied action would leave it
+            from mivcode.core.model import Coding
+            from mivcode.core.store import codings as coding_rows
+
+            u = t.turns[2]
+            coding_rows.insert_coding(p.store, t.id, Coding("fg_een", u.start, u.end, "pesten", harness.TUI_CODER,
+                                                            "manual", None, "t"))
+        with pytest.raises(harness.CheckFailed, match="differ from the event log"):
+            harness.check_replay(p, harness.TUI_CODER)
