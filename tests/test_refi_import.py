@@ -266,3 +266,41 @@ def test_codebook_import_cli_errors(empty_project, tmp_path):
     assert r.exit_code == 1 and "bad.qdc" in r.output and "not valid XML" in r.output
     r = CliRunner().invoke(main, ["codebook-import", str(empty_project.path), str(tmp_path / "missing.qdc")])
     assert r.exit_code == 1 and "not found" in r.output
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_hand_edited_sidecar_never_gives_a_traceback(seed, tmp_path, small_codebook, project):
+    """Our mivcode.json is trusted for exact round trips, so every field in it is type-checked."""
+    import json
+    import random
+
+    from mivcode.core.exports.refi_export import export_qdpx
+
+    project.add_coding("fg_roc_studenten", 2, "racisme", "anna", memo="m")
+    export_qdpx(project, tmp_path / "a.qdpx")
+    with zipfile.ZipFile(tmp_path / "a.qdpx") as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    side = json.loads(members["mivcode.json"])
+    rng = random.Random(seed)
+    junk = [None, 1, 1e300, "", "x", [], {}, [1, "a"], {"a": 1}, True, "2024-13-99"]
+
+    def mutate(obj, depth=0):
+        if isinstance(obj, (dict, list)) and obj:
+            key = rng.choice(list(obj)) if isinstance(obj, dict) else rng.randrange(len(obj))
+            if rng.random() < 0.4 or depth > 4:
+                obj[key] = rng.choice(junk)
+            else:
+                mutate(obj[key], depth + 1)
+
+    for _ in range(rng.randint(1, 5)):
+        mutate(side)
+    members["mivcode.json"] = json.dumps(side).encode()
+    path = make_qdpx(tmp_path / "b.qdpx", members.pop("project.qde"), members)
+    with Project.create(tmp_path / "b.miv", small_codebook) as fresh:
+        try:
+            import_qdpx(fresh, path)
+        except InputError as exc:
+            assert "\n" not in str(exc)
+        for name in fresh.transcript_names():
+            t = fresh.transcript(name)
+            assert all(0 <= c.start < c.end <= len(t.text) for c in fresh.codings(transcript=name))
