@@ -56,7 +56,8 @@ class MivApp(App):
             self.set_keymap(self.settings.keymap)
         self.push_screen(HomeScreen())
         if self.project.readonly:
-            self.notify(t("app.readonly"), severity="warning", timeout=8)
+            reason = getattr(self.project.store, "readonly_reason", None)
+            self.notify(t("app.readonly") + (f" ({reason})" if reason else ""), severity="warning", timeout=10)
         if not self.coder:
             self.ask_coder(first=True)
         elif self.start_transcript:
