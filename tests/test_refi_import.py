@@ -112,6 +112,9 @@ def test_layout_labels_and_paragraphs():
     assert lay.transcript_text == "Gespreksleider: Welkom.\nStudent 1: Ik voel me\nniet veilig."
     assert [(t.speaker, lay.transcript_text[t.start:t.end]) for t in lay.turns] == [
         ("Gespreksleider", "Welkom."), ("Student 1", "Ik voel me\nniet veilig.")]
+    padded = layout_text("Max Bigman:         Okay.\nadmin-1:     Sure.\nand more\nMax Bigman: Ik zei: nee.")
+    assert [(t.speaker, padded.transcript_text[t.start:t.end]) for t in padded.turns] == [
+        ("Max Bigman", "Okay."), ("admin-1", "Sure.\nand more"), ("Max Bigman", "Ik zei: nee.")]
     plain = layout_text("Eerste alinea.\n\nTweede alinea.")
     assert [t.speaker for t in plain.turns] == ["Onbekend", "Onbekend"]
 

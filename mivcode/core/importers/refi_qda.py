@@ -342,6 +342,16 @@ class _Layout:
         return p.dst_start + len(unicodedata.normalize("NFC", p.src_text[:k]))
 
 
+# Transcription software pads the label: "admin-1:     Sure." — a lower-case or numbered label is still a
+# label when a tab or two or more spaces follow the colon.
+_PADDED_LABEL = re.compile(r"^(?P<label>[^\W_][\w .'’()\-]{0,38}?)\s*:(?:\t|\s{2,})\s*(?P<rest>\S.*)$")
+
+
+def _padded_label(line: str) -> tuple[str, str, None] | None:
+    m = _PADDED_LABEL.match(line)
+    return (m.group("label").strip(), m.group("rest").strip(), None) if m else None
+
+
 def layout_text(raw: str) -> _Layout:
     """Turns by speaker label where the text has them, else one turn per paragraph."""
     lines: list[tuple[int, str]] = []  # (source offset of the stripped line, stripped line)
@@ -350,7 +360,7 @@ def layout_text(raw: str) -> _Layout:
         stripped = line.strip()
         if stripped:
             lines.append((m.start() + (len(line) - len(line.lstrip())), stripped))
-    labelled = [split_speaker(s) for _, s in lines]
+    labelled = [split_speaker(s) or _padded_label(s) for _, s in lines]
     n_labels = sum(1 for h in labelled if h)
     use_labels = n_labels >= 2 or (n_labels == 1 and len(lines) == 1)
     turns_src: list[tuple[str, list[tuple[int, str]]]] = []  # speaker, [(offset, text)]
