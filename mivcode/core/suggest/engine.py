@@ -147,7 +147,7 @@ class Engine:
                     score, threshold, source = rule, RULE_THRESHOLD, "rules"
                 if score < threshold:
                     continue
-                evidence = list(cand.evidence) if cand else []
+                evidence = list(cand.all_evidence()) if cand else []
                 if source in ("model", "both") and p is not None:
                     evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
                 selected[code] = (Candidate(code, round(min(1.0, score), 4), evidence), source)

@@ -178,28 +178,28 @@ class RuleSet:
         starts = np.searchsorted(idx, [a for a, _ in segments], side="left").tolist()
         ends = np.searchsorted(idx, [b for _, b in segments], side="left").tolist()
         out: list[list[Hit]] = [[] for _ in segments]
-        best: dict[tuple[str, int, int, bool], tuple[int, Hit]] = {}
-        rank = {"patroon": 0, "trefwoord": 1, "lemma": 2, "woordvorm": 3}
+        seen: set[tuple[str, int, int, bool]] = set()
         covered: set[int] = set()
 
         def add(kind: str, match_id: int, s: int, e: int) -> None:
+            # matchers run best rule first, so the first hit of (code, span) is the one to keep
             entry = self.entries.get(match_id)
             if entry is None:
                 return
+            k = (entry.code, s, e, entry.marker)
+            if k in seen:
+                return
+            seen.add(k)
             seg = bisect_right(starts, s) - 1
             if seg < 0 or e > ends[seg]:
                 return
             a, b = tok_start[s], tok_end[e - 1]
             base = segments[seg][0]
-            hit = Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker)
-            k = (entry.code, s, e, entry.marker)
-            old = best.get(k)
-            if old is None or rank[kind] < rank[old[1].kind]:
-                best[k] = (seg, hit)
+            out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker))
             covered.update(range(s, e))
 
-        for kind, matcher in (("trefwoord", self.lower), ("lemma", self.lemma), ("woordvorm", self.norm),
-                              ("patroon", self.pattern_lower), ("patroon", self.pattern_lemma)):
+        for kind, matcher in (("patroon", self.pattern_lower), ("patroon", self.pattern_lemma),
+                              ("trefwoord", self.lower), ("lemma", self.lemma), ("woordvorm", self.norm)):
             if len(matcher):
                 for match_id, s, e in matcher(doc):
                     add(kind, match_id, s, e)
@@ -214,8 +214,6 @@ class RuleSet:
                 if b > a and (self._always_match or self._may_match(set(lowers[a:b]))):
                     for match_id, s, e in self.matcher(doc[a:b]):
                         add("patroon", match_id, a + s, a + e)
-        for seg, hit in best.values():
-            out[seg].append(hit)
         cache = self._extra_cache
         seg = 0
         n_seg = len(segments)

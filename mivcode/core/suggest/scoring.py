@@ -48,6 +48,15 @@ class Candidate:
     code: str
     score: float
     evidence: list[Evidence] = field(default_factory=list)
+    # carried over from another turn: (that turn's index, its evidence); made into Evidence only for
+    # the suggestions that are kept, because most candidates are never shown
+    via: tuple[int, list[Evidence]] | None = None
+
+    def all_evidence(self) -> list[Evidence]:
+        if self.via is None:
+            return self.evidence
+        j, source = self.via
+        return [Evidence(e.start, e.end, e.text, f"context (beurt {j}) — {e.rule}") for e in source[:2]] + self.evidence
 
 
 def turn_factor(turn: Turn, text: str, moderator: bool | None = None) -> float:
@@ -73,8 +82,9 @@ class CodeIndex:
 
 def _noisy_or(hits: list[Hit]) -> float:
     per_keyword: dict[str, float] = {}
-    for h in hits:
-        per_keyword[h.keyword.lower()] = max(per_keyword.get(h.keyword.lower(), 0.0), h.weight)
+    for h in hits:  # one vote per distinct word said, however many keywords it matches
+        key = h.text.lower()
+        per_keyword[key] = max(per_keyword.get(key, 0.0), h.weight)
     miss = 1.0
     for w in per_keyword.values():
         miss *= 1.0 - w
@@ -134,7 +144,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
             score = composite.score * factor
             old = scored.get(code)
             if old is None or score > old.score:
-                ev = composite.evidence + (old.evidence if old else [])
+                ev = composite.evidence + (old.all_evidence() if old else [])
                 scored[code] = Candidate(code, max(score, old.score if old else 0.0), ev)
         out.append(scored)
     return out
@@ -169,30 +179,29 @@ def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Can
             old = scored.get(cand.code)
             if old is not None and old.score >= s:
                 continue
-            ev = [Evidence(e.start, e.end, e.text, f"context (beurt {turns[j].index}) — {e.rule}") for e in cand.evidence[:2]]
-            scored[cand.code] = Candidate(cand.code, s, ev + (old.evidence if old else []))
+            scored[cand.code] = Candidate(cand.code, s, old.evidence if old else [], (turns[j].index, cand.evidence))
 
 
 def _composite(code: Code, i: int, mhits: list[Hit], themes: list[dict[str, Candidate]], turns: list[Turn]
                ) -> Candidate | None:
     """A marker counts when a required theme is present nearby; the nearer, the stronger."""
     required = set(code.requires)
-    best: tuple[float, int, Candidate] | None = None
+    best: tuple[float, int, str, Candidate] | None = None
     for j in range(max(0, i - WINDOW), min(len(themes), i + FORWARD + 1)):
         for theme, cand in themes[j].items():
             if theme not in required:
                 continue
             s = cand.score * (DECAY[i - j] if j <= i else FORWARD_DECAY)
             if best is None or s > best[0]:
-                best = (s, j, cand)
+                best = (s, j, theme, cand)
     if best is None:
         return None
-    s, j, cand = best
+    s, j, theme, cand = best
     marker_w = max(h.weight for h in mhits) * MARKER_WEIGHT / 0.85
     u = turns[i]
     evidence = [Evidence(u.start + h.start, u.start + h.end, h.text, f"marker: {h.keyword}") for h in mhits]
     where = "zelfde beurt" if j == i else f"beurt {turns[j].index}"
-    evidence += [Evidence(e.start, e.end, e.text, f"samen met {top_level_of({}, cand.code)} ({where}) — {e.rule}")
+    evidence += [Evidence(e.start, e.end, e.text, f"samen met {theme} ({where}) — {e.rule}")
                  for e in cand.evidence[:2]]
     return Candidate(code.id, min(1.0, marker_w) * s, evidence)
 
