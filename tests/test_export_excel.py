@@ -324,3 +324,22 @@ def test_bundled_examples_export(tmp_path):
     assert len(quotes) == len(ref) == res.segments
     _, chart = _table(wb["Grafiek"], "Thema")
     assert len(chart[0]) >= 4  # three institutions in the examples
+
+
+def test_report_for_one_institution(report_project, tmp_path):
+    """The workbook a school receives: its own numbers and quotes only."""
+    out = tmp_path / "roc_b.xlsx"
+    res = export_excel(report_project, out, ExcelOptions(institution="ROC B"))
+    wb = openpyxl.load_workbook(out)
+    _, rows = _table(wb["Overzicht"], "Instelling")
+    assert {r[0] for r in rows} == {"ROC B"}  # no other school, no "Alle instellingen" total
+    _, quotes = _table(wb["Citaten"], "Instelling")
+    assert quotes and {r[0] for r in quotes} == {"ROC B"} and len(quotes) == res.segments
+    assert all("roc_a" not in str(v) for ws in wb for r in ws.iter_rows(values_only=True) for v in r)
+    assert "Alleen ROC B" in wb["Overzicht"].cell(3, 1).value
+    with pytest.raises(Exception, match="ROC A, ROC B"):
+        export_excel(report_project, tmp_path / "x.xlsx", ExcelOptions(institution="ROC Z"))
+    r = CliRunner().invoke(main, ["export", str(report_project.path), str(tmp_path / "b.csv"), "--institution",
+                                  "ROC B", "--frequencies"])
+    assert r.exit_code == 0, r.output
+    assert "ROC A" not in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")

@@ -47,6 +47,8 @@ def _atomic(out: Path):
                    "once. The first rows of every sheet say which.")
 @click.option("--min-cell", type=click.IntRange(min=2), metavar="N",
               help="Privacy: show counts from 1 to N-1 as \"<N\" (xlsx and csv --frequencies).")
+@click.option("--institution", metavar="NAME",
+              help="Only this institution's transcripts and quotes: the report you send to that school.")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
               help="Language of sheet names and headings (xlsx).")
 @click.option("--frequencies", is_flag=True, help="csv: the per-institution table instead of one row per segment.")
@@ -54,8 +56,8 @@ def _atomic(out: Path):
               help="csv: plain UTF-8. By default a byte-order mark is written so Excel on Windows reads accents.")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
               help="csv: field separator (Dutch Excel opens ';' files with a double click).")
-def export(project: str, out: str, layer: str | None, min_cell: int | None, lang: str, frequencies: bool,
-           no_bom: bool, delimiter: str) -> None:
+def export(project: str, out: str, layer: str | None, min_cell: int | None, institution: str | None, lang: str,
+           frequencies: bool, no_bom: bool, delimiter: str) -> None:
     """Export to OUT: a report workbook (.xlsx), a table (.csv) or REFI-QDA (.qdpx project, .qdc codebook).
 
     \b
@@ -76,7 +78,7 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, lang
     misplaced = [flag for flag, given, fits in (
         ("--frequencies", frequencies, ("csv",)), ("--no-bom", no_bom, ("csv",)),
         ("--delimiter", delimiter != ",", ("csv",)), ("--min-cell", min_cell is not None, ("xlsx", "csv")),
-        ("--lang", lang != "nl", ("xlsx",)), ("--coder", layer is not None, ("xlsx", "csv", "qdpx")),
+        ("--lang", lang != "nl", ("xlsx",)), ("--institution", institution is not None, ("xlsx", "csv")), ("--coder", layer is not None, ("xlsx", "csv", "qdpx")),
     ) if given and fmt not in fits]
     if misplaced:
         raise click.UsageError(f"{', '.join(misplaced)} does not apply to .{fmt} files")
@@ -84,14 +86,15 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, lang
         if fmt == "xlsx":
             from mivcode.core.exports.excel import ExcelOptions, export_excel
 
-            res = export_excel(p, tmp, ExcelOptions(coder=layer, min_cell=min_cell, lang=lang))
+            res = export_excel(p, tmp, ExcelOptions(coder=layer, min_cell=min_cell, lang=lang,
+                                                        institution=institution))
             msg = f"wrote {target}: {len(res.sheets)} sheets, {res.segments} segments ({res.layer.describe('en')})"
         elif fmt == "csv":
             from mivcode.core.exports.csv_export import CsvOptions, export_csv
 
             sep = "\t" if delimiter == "tab" else delimiter
             n, used = export_csv(p, tmp, CsvOptions(coder=layer, frequencies=frequencies, min_cell=min_cell,
-                                                    bom=not no_bom, delimiter=sep))
+                                                    bom=not no_bom, delimiter=sep, institution=institution))
             msg = f"wrote {target}: {n} rows ({used.describe('en')})"
         elif fmt == "qdpx":
             from mivcode.core.exports.refi_export import export_qdpx

@@ -29,6 +29,7 @@ class CsvOptions:
     min_cell: int | None = None
     bom: bool = True
     delimiter: str = ","
+    institution: str | None = None
 
 
 def _safe(v):
@@ -38,14 +39,14 @@ def _safe(v):
 def export_csv(project, out: str | Path, options: CsvOptions | None = None) -> tuple[int, fq.Layer]:
     """Write the CSV; returns the number of data rows and the layer counted."""
     opts = options or CsvOptions()
-    data = fq.load_report_data(project, opts.coder)
+    data = fq.load_report_data(project, opts.coder, opts.institution)
     path = Path(out)
     with open(path, "w", encoding="utf-8-sig" if opts.bom else "utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter=opts.delimiter, lineterminator="\r\n")
         if opts.frequencies:
             w.writerow(FREQUENCY_COLUMNS)
             n = 0
-            for r in fq.frequency_table(data, ("institution",), rollup=True, total=True, lang="en"):
+            for r in fq.frequency_table(data, ("institution",), rollup=True, total=not opts.institution, lang="en"):
                 hidden = bool(opts.min_cell) and 0 < r.segments < (opts.min_cell or 0)
                 w.writerow([_safe(r.keys[0]), r.code, fq.suppress(r.segments, opts.min_cell),
                             fq.suppress(r.transcripts, opts.min_cell), r.transcripts_total,

@@ -57,6 +57,9 @@ HEADINGS: dict[str, dict[str, str]] = {
         "n_transcripts": "Transcripten", "n_segments": "Gecodeerde fragmenten", "coders": "Codeurs",
         "sheets": "Tabbladen", "agreement_missing": "Overeenstemming: niet beschikbaar (module ontbreekt)",
         "agreement_single": "Overeenstemming: niet van toepassing (minder dan twee codeurs)",
+        "only_institution": "Alleen {name}: transcripten en citaten van andere instellingen staan niet in dit bestand.",
+        "agreement_all": "Overeenstemming over het hele project (alle instellingen): de betrouwbaarheid van het "
+                         "coderen zelf.",
     },
     "en": {
         "about": "About", "overview": "Overview", "overview_codes": "Overview codes", "by_group": "By group",
@@ -85,6 +88,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "n_transcripts": "Transcripts", "n_segments": "Coded segments", "coders": "Coders", "sheets": "Sheets",
         "agreement_missing": "Agreement: not available (module missing)",
         "agreement_single": "Agreement: not applicable (fewer than two coders)",
+        "only_institution": "Only {name}: transcripts and quotes of other institutions are not in this file.",
+        "agreement_all": "Agreement over the whole project (all institutions): the reliability of the coding itself.",
     },
 }
 
@@ -103,6 +108,7 @@ class ExcelOptions:
     coder: str | None = None
     min_cell: int | None = None
     lang: str = "nl"
+    institution: str | None = None
 
 
 @dataclass(slots=True)
@@ -213,9 +219,11 @@ def export_excel(project, out: str | Path, options: ExcelOptions | None = None) 
     """Write the report workbook; returns the sheet names and the layer counted."""
     opts = options or ExcelOptions()
     h = HEADINGS[opts.lang]
-    data = fq.load_report_data(project, opts.coder)
+    data = fq.load_report_data(project, opts.coder, opts.institution)
     wb = Workbook(write_only=True)
     notes = [f"{h['layer']}: {data.layer.describe(opts.lang)}"]
+    if opts.institution:
+        notes.append(h["only_institution"].format(name=opts.institution))
     if opts.min_cell:
         notes.append(h["min_cell"].format(n=opts.min_cell))
     label = {c.id: c.display(opts.lang) for c in data.codes}
@@ -238,7 +246,7 @@ def export_excel(project, out: str | Path, options: ExcelOptions | None = None) 
     _quotes(wb, data, h, notes, label)
     _codebook(wb, data, h, label, opts.min_cell)
     if agreement_rows:
-        _agreement_sheet(wb, agreement_rows, h, notes)
+        _agreement_sheet(wb, agreement_rows, h, notes + ([h["agreement_all"]] if opts.institution else []))
     path = Path(out)
     wb.save(path)
     return ExcelResult(path, wb.sheetnames, data.layer, len(data.segments))
@@ -265,8 +273,8 @@ def _about(wb, project, data: fq.ReportData, h, notes, agreement_note: str | Non
 
 def _breakdown(wb, data, h, opts: ExcelOptions, notes, key: str, by: tuple[str, ...], *, rollup: bool,
                label: dict[str, str], known_only: tuple[str, ...] = ()) -> None:
-    table = fq.frequency_table(data, by, rollup=rollup, total=by == ("institution",), lang=opts.lang,
-                               known_only=known_only)
+    table = fq.frequency_table(data, by, rollup=rollup, total=by == ("institution",) and not opts.institution,
+                               lang=opts.lang, known_only=known_only)
     code_head = h["theme"] if rollup else h["code"]
     extra = [] if rollup else [h["theme"]]
     headers = [h[b] for b in by] + [code_head] + extra + [

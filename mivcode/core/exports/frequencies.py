@@ -150,6 +150,7 @@ class ReportData:
     transcripts: list[TranscriptInfo]
     segments: list[Segment]
     coders: list[str] = field(default_factory=list)
+    institution: str | None = None  # the report is limited to this institution
     # (transcript id, turn) → memo text on that turn, of the layer's coder (all coders, named, when de-duplicated)
     turn_memos: dict[tuple[int, int], str] = field(default_factory=dict)
 
@@ -183,8 +184,12 @@ class ReportData:
         return out
 
 
-def load_report_data(project, coder: str | None = None) -> ReportData:
-    """Read the project once and pick the layer (see `choose_layer`)."""
+def load_report_data(project, coder: str | None = None, institution: str | None = None) -> ReportData:
+    """Read the project once and pick the layer (see `choose_layer`).
+
+    `institution` keeps only that institution's transcripts: the report an institution
+    receives must not carry other schools' quotes.
+    """
     store = project.store
     coders = rows.coders_with_codings(store)
     layer = choose_layer(coders, coder)
@@ -192,7 +197,14 @@ def load_report_data(project, coder: str | None = None) -> ReportData:
     by_id = {c.id: c for c in codes}
     turns = rows.turn_table(store)
     infos: dict[int, TranscriptInfo] = {}
-    for r in rows.transcript_table(store):
+    table = rows.transcript_table(store)
+    if institution is not None:
+        known = sorted({r["institution"] for r in table if r["institution"]})
+        if institution not in known:
+            raise InputError(f"--institution {institution}: no transcripts of '{institution}' in this project "
+                             f"(institutions: {', '.join(known) or 'none recorded'})")
+        table = [r for r in table if r["institution"] == institution]
+    for r in table:
         tt = turns.get(r["id"], [])
         infos[r["id"]] = TranscriptInfo(
             r["id"], r["name"], r["institution"], r["group"], r["leerweg"], r["niveau"], len(tt), r["text"],
@@ -202,7 +214,9 @@ def load_report_data(project, coder: str | None = None) -> ReportData:
     segments: list[Segment] = []
     merged: dict[tuple, Segment] = {}
     for tid, start, end, code, who, origin, memo, created in rows.coding_table(store, layer.coder):
-        info = infos[tid]
+        info = infos.get(tid)
+        if info is None:
+            continue
         theme = theme_cache.get(code)
         if theme is None:
             theme = theme_cache[code] = top_level_of(by_id, code)
@@ -222,11 +236,11 @@ def load_report_data(project, coder: str | None = None) -> ReportData:
         segments.append(seg)
     memos: dict[tuple[int, int], str] = {}
     for tid, turn, who, text in rows.turn_memo_table(store):
-        if layer.coder is not None and who != layer.coder:
+        if tid not in infos or (layer.coder is not None and who != layer.coder):
             continue
         line = text if layer.coder is not None else f"{who}: {text}"
         memos[(tid, turn)] = f"{memos[(tid, turn)]}\n{line}" if (tid, turn) in memos else line
-    return ReportData(layer, codes, list(infos.values()), segments, coders, memos)
+    return ReportData(layer, codes, list(infos.values()), segments, coders, institution, memos)
 
 
 # -- frequency tables -----------------------------------------------------------
