@@ -8,6 +8,7 @@ run it in a worker thread while the researcher keeps coding, and
 from __future__ import annotations
 
 import hashlib
+import zlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -134,29 +135,40 @@ class Engine:
             if not cands and not turn_probs:
                 continue
             selected: dict[str, tuple[Candidate, str]] = {}
-            for code in set(cands) | set(turn_probs):
-                cand = cands.get(code)
-                rule = cand.score if cand else 0.0
-                p = turn_probs.get(code)
-                cp = params.get(code)
-                if p is not None and cp is not None and not cp.rules_only:
-                    score, threshold = cp.combine(rule, p), cp.threshold
-                    rule_fired, model_fired = rule >= RULE_THRESHOLD, p >= 0.5
-                    source = "both" if rule_fired == model_fired else ("rules" if rule_fired else "model")
-                else:
-                    score, threshold, source = rule, RULE_THRESHOLD, "rules"
-                if score < threshold:
-                    continue
-                evidence = list(cand.all_evidence()) if cand else []
-                if source in ("model", "both") and p is not None:
-                    evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
-                selected[code] = (Candidate(code, round(min(1.0, score), 4), evidence), source)
-            kept = most_specific({k: c for k, (c, _) in selected.items()}, self.index)
-            for code, cand in sorted(kept.items()):
+            if not turn_probs:  # rules only: the common, fast path
+                for code, cand in cands.items():
+                    if cand.score >= RULE_THRESHOLD:
+                        selected[code] = (cand, "rules")
+            else:
+                for code in set(cands) | set(turn_probs):
+                    cand = cands.get(code)
+                    rule = cand.score if cand else 0.0
+                    p = turn_probs.get(code)
+                    cp = params.get(code)
+                    if p is not None and cp is not None and not cp.rules_only:
+                        score, threshold = cp.combine(rule, p), cp.threshold
+                        rule_fired, model_fired = rule >= RULE_THRESHOLD, p >= 0.5
+                        source = "both" if rule_fired == model_fired else ("rules" if rule_fired else "model")
+                    else:
+                        score, threshold, source = rule, RULE_THRESHOLD, "rules"
+                    if score < threshold:
+                        continue
+                    evidence = list(cand.all_evidence()) if cand else []
+                    if source in ("model", "both"):
+                        evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
+                    selected[code] = (Candidate(code, score, evidence), source)
+            if len(selected) > 1:
+                kept = most_specific({k: c for k, (c, _) in selected.items()}, self.index)
+            else:
+                kept = {k: c for k, (c, _) in selected.items()}
+            end = max(u.end, u.start + 1)
+            for code in sorted(kept):
+                cand = kept[code]
+                evidence = cand.all_evidence()
                 out.append(Suggestion(
-                    transcript=t.name, turn=u.index, start=u.start, end=max(u.end, u.start + 1), code=code,
-                    score=cand.score, evidence=cand.evidence, source=selected[code][1],
-                    fingerprint=evidence_fingerprint(code, cand.evidence),
+                    transcript=t.name, turn=u.index, start=u.start, end=end, code=code,
+                    score=round(min(1.0, cand.score), 4), evidence=evidence, source=selected[code][1],
+                    fingerprint=evidence_fingerprint(code, evidence),
                 ))
         return out
 
@@ -164,4 +176,4 @@ class Engine:
 def evidence_fingerprint(code: str, evidence: list[Evidence]) -> str:
     """Same reasons → same fingerprint (scores left out, so retraining alone does not reopen a rejection)."""
     parts = sorted({(e.start, e.end, e.rule) for e in evidence})
-    return hashlib.blake2b(repr((code, parts)).encode(), digest_size=8).hexdigest()
+    return format(zlib.crc32(repr((code, parts)).encode()), "08x")
