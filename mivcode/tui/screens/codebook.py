@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static, Tree
 from mivcode.core.errors import MivcodeError
 from mivcode.core.model import Code
 from mivcode.tui.bindings import localize
-from mivcode.tui.dialogs.code_picker import NONE_CHOICE, CodePicker
+from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog, InputDialog
 from mivcode.tui.i18n import t
 from mivcode.tui.widgets.code_tree import fill_code_tree

@@ -73,7 +73,7 @@ def describe_op(op: dict) -> str:
         return t("op.set_turn_memo", turn=op["turn"])
     if kind == "batch":
         return t("op.batch", n=len(op["ops"]))
-    if f"op.{kind}" in ("op.set_coding_memo", "op.put_code", "op.recode"):
+    if kind in ("set_coding_memo", "put_code", "recode"):
         return t(f"op.{kind}")
     return t("op.other", op=kind)
 
