@@ -552,8 +552,17 @@ async def test_suggest_runs_in_worker_and_degrades_gracefully(project, monkeypat
             add_suggestion(p, 5, "agressie_geweld", 0.7, "gevochten")
             progress(2, 2)
 
+        def train_model(p, coder=None, progress=None):
+            seen.append(("train", coder))
+            progress("trainen", 0.5)
+
         engine.refresh_suggestions = refresh_suggestions
+        engine.train_model = train_model
         monkeypatch.setitem(sys.modules, "mivcode.core.suggest.service", engine)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert seen == [("train", "tester")] and "getraind" in screen.last_action
+        seen.clear()
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert seen == [[T]]
