@@ -345,3 +345,75 @@ def test_cli_import_codings_and_evaluate(project, tmp_path):
     assert ("rules", "macro") in rows
     r = runner.invoke(main, ["evaluate", path, "--coder", "niemand"])
     assert r.exit_code == 1
+
+
+# -- moderators, the bundled codebook, the bundled examples -------------------------------
+
+from mivcode.core.suggest.dutch import moderator_speakers  # noqa: E402
+
+
+def test_moderator_by_metadata_initials_or_questions():
+    speakers = ["Marloes Peters", "Bas", "Ilias", "Marloes Peters", "Bas"]
+    texts = ["Hoe gaat het?", "Goed.", "Prima.", "En op stage?", "Ook goed."]
+    assert moderator_speakers(speakers, texts, {"moderator": "MP"}) == {"Marloes Peters"}
+    assert moderator_speakers(speakers, texts, {"moderator": "marloes peters"}) == {"Marloes Peters"}
+    asks = ["Joost", "Milan", "Joost", "Rayan", "Joost", "Milan"]
+    said = ["Wat gebeurde er?", "Ruzie.", "Waarom dan?", "Weet ik niet.", "En daarna?", "Niks."]
+    assert moderator_speakers(asks, said) == {"Joost"}
+    assert moderator_speakers(["Gespreksleider", "Student 1"], ["Welkom.", "Hoi."]) == {"Gespreksleider"}
+
+
+def test_moderator_named_by_name_is_down_weighted(words_project, tmp_path):
+    name = add_transcript(words_project, tmp_path, "named", [
+        "Joost Hendriks: Welkom. Wordt er hier gepest?",
+        "Milan: Nee, niet echt.",
+        "Joost Hendriks: En wordt er gevochten?",
+        "Rayan: Soms, na school.",
+        "Joost Hendriks: Wat doen jullie dan?",
+        "Milan: Weglopen.",
+    ])
+    service.refresh_suggestions(words_project, [name])
+    assert not [s for s in words_project.suggestions(name) if s.turn in (0, 2, 4)]
+    assert any(s.turn == 3 and s.code == "geweld" for s in words_project.suggestions(name))  # the answer
+
+
+def test_bundled_codebook_compiles_and_expanded_patterns_match_like_the_matcher(nlp_pipeline):
+    from spacy.matcher import Matcher
+
+    from mivcode.core.codebook import default_codebook_path, load_codebook
+    from mivcode.core.suggest.rules import RuleSet, _expand
+
+    book = load_codebook(default_codebook_path())
+    rules = RuleSet(nlp_pipeline.nlp, book.codes)
+    assert len(rules.entries) > 300
+    sentences = ["Ik werd gepest vanwege mijn afkomst.", "Ze lachten me uit en scholden me uit.",
+                 "Hij bleef aan me zitten, ik durf het niet te melden.", "Het speelt hier niet echt.",
+                 "Ze floten me na en staarden naar me."]
+    for code in book.codes:
+        for pattern in code.patterns:
+            if _expand(pattern) is None:
+                continue
+            m = Matcher(nlp_pipeline.nlp.vocab)
+            m.add("p", [pattern])
+            for text in sentences:
+                doc = nlp_pipeline.nlp(text)
+                want = {(s, e) for _, s, e in m(doc)}
+                got = {(h.start, h.end) for h in rules.match(doc) if h.kind == "patroon" and h.code == code.id}
+                assert {(doc[s:e].start_char, doc[s:e].end_char) for s, e in want} <= got, (code.id, text)
+
+
+@pytest.mark.skipif(not (Path(__file__).parent.parent / "transcripts_example" / "reference_codings.csv").exists(),
+                    reason="bundled examples not present")
+def test_bundled_examples_rules_find_most_coded_themes(tmp_path, nlp_pipeline):
+    """A regression guard on the bundled examples (not a target: see benchmarks and the report)."""
+    examples = Path(__file__).parent.parent / "transcripts_example"
+    p = Project.create(tmp_path / "ex.miv")
+    try:
+        p.import_files([], manifest=examples / "manifest.csv")
+        assert service.import_codings(p, examples / "reference_codings.csv", "ref") > 300
+        scores = service.evaluate(p, "ref", with_model=False)
+        macro = next(s for s in scores if s.code == "macro")
+        assert macro.recall >= 0.7 and macro.precision >= 0.45, macro
+        assert len([s for s in scores if s.code != "macro"]) == 8  # the eight themes
+    finally:
+        p.close()

@@ -8,6 +8,7 @@ run it in a worker thread while the researcher keeps coding, and
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
 import json
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from mivcode.core.suggest.rules import RuleSet
 from mivcode.core.suggest.scoring import RULE_THRESHOLD, Candidate, CodeIndex, most_specific, score_turns
 
 ENGINE_VERSION = "1"
+_NLP_LOCK = threading.RLock()
 BATCH_SIZE = 512
 CHUNK_CHARS = 100_000  # one Doc per transcript, split well below spaCy's max_length
 
@@ -98,9 +100,11 @@ class Engine:
                       for t, texts in zip(transcripts, turn_texts)]
         mtexts: list[list[str]] = [["" for _ in t.turns] for t in transcripts]
         strings = self.pipeline.nlp.vocab.strings
-        docs = self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8)
-        for (ti, turn_ids, spans, chunk_text), doc in zip(chunks, docs):
-            for turn, turn_hits in zip(turn_ids, self.rules.match_segments(doc, spans, chunk_text)):
+        with _NLP_LOCK:  # one spaCy pipeline per process; the UI may refresh and train in two workers
+            docs = list(self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8))
+            hits_per_chunk = [self.rules.match_segments(doc, c[2], c[3]) for c, doc in zip(chunks, docs)]
+        for (ti, turn_ids, spans, chunk_text), doc, chunk_hits in zip(chunks, docs, hits_per_chunk):
+            for turn, turn_hits in zip(turn_ids, chunk_hits):
                 hits[ti][turn] = turn_hits
             if want_model_text:
                 t = transcripts[ti]
