@@ -8,6 +8,7 @@ and its alignment gives the exact span to highlight.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -45,11 +46,16 @@ def search(corpus: list[TurnRecord], query: str, *, limit: int = 200, cutoff: fl
     if len(q) < 2:
         return []
     lowered = [r.text.lower() for r in corpus]
-    found = process.extract(q, lowered, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=cutoff)
+    if len(q) < 4:  # fuzzy matching of two or three letters finds everything; short queries are exact
+        found = [(None, 100.0, i) for i, text in enumerate(lowered) if q in text][:limit]
+    else:
+        found = process.extract(q, lowered, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=cutoff)
+    word_start = re.compile(r"\b" + re.escape(q))
     hits = []
     for _, score, i in found:
         rec = corpus[i]
-        pos = lowered[i].find(q)
+        m = word_start.search(lowered[i])
+        pos = m.start() if m else lowered[i].find(q)
         if pos >= 0:
             start, end, score = pos, pos + len(q), 100.0
         else:
