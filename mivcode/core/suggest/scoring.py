@@ -28,8 +28,8 @@ from mivcode.core.suggest.dutch import is_moderator, is_question
 from mivcode.core.suggest.rules import Hit
 
 RULE_THRESHOLD = 0.55
-WINDOW = 2
-DECAY = {0: 1.0, 1: 0.9, 2: 0.75}     # marker after the behaviour it plays down (the usual order)
+WINDOW = 3
+DECAY = {0: 1.0, 1: 0.9, 2: 0.75, 3: 0.65}   # marker after the behaviour it plays down (the usual order)
 FORWARD, FORWARD_DECAY = 1, 0.7        # "dat is normaal hier" — and the next speaker says what
 MODERATOR_FACTOR = 0.55
 MODERATOR_QUESTION_FACTOR = 0.3
