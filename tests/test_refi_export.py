@@ -239,3 +239,21 @@ def test_round_trip_property(tmp_path_factory, small_codebook):
                 assert _snapshot(b) == _snapshot(a)
 
     run()
+
+
+def test_sidecar_ignored_when_another_tool_changed_the_text(rich_project, tmp_path, small_codebook):
+    export_qdpx(rich_project, tmp_path / "p.qdpx")
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as src, zipfile.ZipFile(tmp_path / "e.qdpx", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("sources/") and "roc_b" in data.decode("utf-8", "ignore") or (
+                    info.filename.startswith("sources/") and b"Student 4" in data):
+                data += "\nStudent 5: Nieuw toegevoegd.".encode()
+            dst.writestr(info, data)
+    with Project.create(tmp_path / "e.miv", small_codebook) as fresh:
+        import_qdpx(fresh, tmp_path / "e.qdpx")
+        t = fresh.transcript("roc_b_studenten")
+        assert t.turns[-1].speaker == "Student 5" and len(t.turns) == 4  # parsed, not the stale sidecar turns
+        for c in fresh.codings(transcript="roc_b_studenten"):
+            orig = rich_project.transcript("roc_b_studenten")
+            assert t.text[c.start:c.end] == orig.text[c.start:c.end]

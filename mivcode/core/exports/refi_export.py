@@ -224,7 +224,7 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
                              f"<TextValue>{_t(v)}</TextValue></VariableValue>")
         parts.append("</TextSource>")
         sidecar_sources[sg] = {
-            "name": t["name"], "turns": [list(u[1:]) for u in tturns],
+            "name": t["name"], "hash": t["content_hash"], "turns": [list(u[1:]) for u in tturns],
             "meta": {**{k: t[k] for k in STANDARD_META}, "extra": t["extra"]},
             "source_file": t["source_file"], "source_format": t["source_format"],
         }

@@ -156,6 +156,12 @@ def _child(el: Element, name: str) -> Element | None:
     return None
 
 
+def _grand(root: Element, name: str, child: str) -> list[Element]:
+    """`<Users><User/>…</Users>` → the User elements (none when the wrapper is missing)."""
+    wrapper = _child(root, name)
+    return _children(wrapper, child) if wrapper is not None else []
+
+
 def _raw_text(el: Element | None) -> str:
     """Text exactly as written (a memo may begin with a tab)."""
     return "".join(el.itertext()) if el is not None else ""
@@ -529,17 +535,17 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
     sidecar = _read_sidecar(arc)
     report = RefiImportReport()
     users = {_guid(u.get("guid")): (u.get("name") or u.get("id") or u.get("guid") or "").strip()
-             for u in _children(_child(root, "Users") or Element("x"), "User")}
+             for u in _grand(root, "Users", "User")}
     codebook_el = _child(root, "CodeBook")
     refi_codes = _walk_codes(_child(codebook_el, "Codes") if codebook_el is not None else None, str(p))
     var_names = {_guid(v.get("guid")): v.get("name") or "" for v in
-                 _children(_child(root, "Variables") or Element("x"), "Variable")}
-    note_els = _children(_child(root, "Notes") or Element("x"), "Note")
+                 _grand(root, "Variables", "Variable")}
+    note_els = _grand(root, "Notes", "Note")
     notes = {_guid(n.get("guid")): _raw_text(_child(n, "PlainTextContent")) or _text_of(_child(n, "Description"))
              for n in note_els}
     note_users = {_guid(n.get("guid")): _guid(n.get("creatingUser")) for n in note_els}
     case_meta: dict[str, dict[str, str]] = {}
-    for case in _children(_child(root, "Cases") or Element("x"), "Case"):
+    for case in _grand(root, "Cases", "Case"):
         values = _meta_from(case, var_names)
         for ref in _children(case, "SourceRef"):
             case_meta.setdefault(_guid(ref.get("targetGUID")), {}).update(values)
@@ -599,6 +605,8 @@ def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str
     if raw is None:
         return
     info = sidecar.get("sources", {}).get(sguid)
+    if isinstance(info, dict) and info.get("hash") not in (None, content_hash(raw)):
+        info = None  # the text was changed after our export: its turns no longer fit
     layout = _sidecar_layout(raw, info) if isinstance(info, dict) else None
     if layout is None:
         layout = layout_text(raw)
@@ -766,7 +774,8 @@ def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImpor
         raise InputError(f"{p}: empty file, not a REFI-QDA codebook")
     root = parse_xml(data, str(p))
     if _local(root.tag) == "Project":
-        root = _child(root, "CodeBook") or Element("CodeBook")
+        book = _child(root, "CodeBook")
+        root = book if book is not None else Element("CodeBook")
     if _local(root.tag) != "CodeBook":
         raise InputError(f"{p}: not a REFI-QDA codebook (root element <{_local(root.tag)}>)")
     refi_codes = _walk_codes(_child(root, "Codes"), str(p))
