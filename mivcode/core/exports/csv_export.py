@@ -47,7 +47,7 @@ def export_csv(project, out: str | Path, options: CsvOptions | None = None) -> t
             w.writerow(FREQUENCY_COLUMNS)
             n = 0
             for r in fq.frequency_table(data, ("institution",), rollup=True, total=not opts.institution, lang="en"):
-                hidden = bool(opts.min_cell) and 0 < r.segments < (opts.min_cell or 0)
+                hidden = fq.share_hidden(r, opts.min_cell)
                 w.writerow([_safe(r.keys[0]), r.code, fq.suppress(r.segments, opts.min_cell),
                             fq.suppress(r.transcripts, opts.min_cell), r.transcripts_total,
                             fq.suppress(r.turns, opts.min_cell), r.turns_total,

@@ -287,7 +287,7 @@ def _breakdown(wb, data, h, opts: ExcelOptions, notes, key: str, by: tuple[str, 
     pct = len(headers) - 1
     for r in table:
         theme = [] if rollup else [label.get(fq.top_level_of(by_id, r.code), "")]
-        suppressed = opts.min_cell and 0 < r.segments < opts.min_cell
+        suppressed = fq.share_hidden(r, opts.min_cell)
         share: Any = f"<{opts.min_cell}" if suppressed else r.share
         keys = [int(k) if b == "niveau" and k.isdigit() else k for b, k in zip(by, r.keys)]  # a number, not text
         s.row([*keys, label.get(r.code, r.code), *theme, fq.suppress(r.segments, opts.min_cell),

@@ -357,3 +357,8 @@ def suppress(value: int, min_cell: int | None) -> int | str:
     if min_cell and 0 < value < min_cell:
         return f"<{min_cell}"
     return value
+
+
+def share_hidden(row: FreqRow, min_cell: int | None) -> bool:
+    """The share of turns would give a hidden count away, so it hides with either count."""
+    return bool(min_cell) and any(0 < v < (min_cell or 0) for v in (row.segments, row.turns))
