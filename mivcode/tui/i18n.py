@@ -79,8 +79,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- home
     "home.title": ("Transcripten", "Transcripts"),
     "home.codebook": ("Codeboek", "Codebook"),
-    "home.progress": ("{coded}/{turns} beurten gecodeerd", "{coded}/{turns} turns coded"),
-    "home.open_suggestions": ("{n} open suggesties", "{n} open suggestions"),
+    "home.progress": ("{coded}/{turns} beurten", "{coded}/{turns} turns"),
+    "home.open_suggestions": ("◆ {n} open", "◆ {n} open"),  # ◆ marks open suggestions everywhere
     "home.no_transcripts": ("Nog geen transcripten. Importeer met `mivcode import`.", "No transcripts yet. Import with `mivcode import`."),
     "home.unknown_institution": ("(instelling onbekend)", "(institution unknown)"),
     "home.unknown_group": ("(groep onbekend)", "(group unknown)"),

@@ -26,6 +26,12 @@ from mivcode.tui.i18n import t
 from mivcode.tui.widgets.code_tree import fill_code_tree
 
 
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """A bar that reads at a glance which group still needs work (▰ coded, ▱ to do)."""
+    filled = round(width * done / total) if total else 0
+    return "▰" * filled + "▱" * (width - filled)
+
+
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="home.open", show=False),
@@ -102,7 +108,7 @@ class HomeScreen(Screen):
             options.append(Option(Text(f"{inst_label} — {group_label}", style="bold"), disabled=True))
             for s in items:
                 line = Text.assemble(
-                    ("  " + s.name, "bold"), "\n    ",
+                    ("  " + s.name, "bold"), "\n    ", (progress_bar(s.coded_turns, s.turns), "green"), " ",
                     (t("home.progress", coded=s.coded_turns, turns=s.turns), "green" if s.coded_turns == s.turns and s.turns else ""),
                 )
                 if s.open_suggestions:
