@@ -250,7 +250,7 @@ def coded_project(tmp_path, small_codebook):
 
 def test_train_then_suggest_and_evaluate(coded_project):
     stages = []
-    report = service.train_model(coded_project, "ref", lambda s, f: stages.append((s, f)), epochs=4)
+    report = service.train_model(coded_project, "ref", lambda s, f: stages.append((s, f)), epochs=10)
     assert report.coder == "ref" and "racisme" in report.labels and report.folds == 4
     assert stages and stages[-1][1] == 1.0 and all(0.0 <= f <= 1.0 for _, f in stages)
     assert service.stored_model(coded_project) is not None
@@ -259,7 +259,7 @@ def test_train_then_suggest_and_evaluate(coded_project):
     found = coded_project.suggestions("fg0")
     assert {s.source for s in found} <= {"rules", "model", "both"}
     assert any(s.source in ("model", "both") for s in found)
-    scores = service.evaluate(coded_project, "ref", epochs=4)
+    scores = service.evaluate(coded_project, "ref", epochs=10)
     methods = {s.method for s in scores}
     assert methods == {"rules", "rules+model"}
     macro = {s.method: s for s in scores if s.code == "macro"}

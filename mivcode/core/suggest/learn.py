@@ -29,7 +29,7 @@ from thinc.api import Config
 
 MODEL_NAME = "textcat"
 MIN_POSITIVES = 4
-# Where no rule fired, the model alone must be this sure: with a few coded transcripts it otherwise
+# Where no rule fired, the model alone must be this sure (calibrated probability): with a few coded transcripts it otherwise
 # adds a theme to every turn that merely sounds like one (measured on the bundled examples).
 MODEL_ALONE = 0.8
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -50,9 +50,10 @@ class CodeParams:
     def combine(self, rule: float, prob: float) -> float:
         if self.rules_only:
             return rule
-        if rule <= 0.0 and prob < MODEL_ALONE:
-            return 0.0  # without any rule evidence the model must be sure on its own
-        return _sigmoid(self.a * (self.w * rule + (1.0 - self.w) * prob) + self.b)
+        value = _sigmoid(self.a * (self.w * rule + (1.0 - self.w) * prob) + self.b)
+        if rule <= 0.0 and value < MODEL_ALONE:
+            return 0.0  # without any rule evidence the (calibrated) model must be sure on its own
+        return value
 
 
 @dataclass(slots=True)
@@ -166,7 +167,7 @@ def choose_params(rule: np.ndarray, prob: np.ndarray, y: np.ndarray, rule_thresh
         s = w * rule + (1 - w) * prob
         a, b = platt(s, y)
         cal = 1 / (1 + np.exp(-np.clip(a * s + b, -40, 40)))
-        cal = np.where((rule <= 0.0) & (prob < MODEL_ALONE), 0.0, cal)
+        cal = np.where((rule <= 0.0) & (cal < MODEL_ALONE), 0.0, cal)
         for t in np.arange(0.15, 0.8, 0.05):
             score = f1(cal >= t, y)
             if score > best_f1 + 1e-9:
