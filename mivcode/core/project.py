@@ -53,6 +53,9 @@ class Project:
     def __init__(self, store: ProjectStore):
         self.store = store
         self._codes: list[Code] | None = None
+        # Text and turns never change after import, so the coding hot path keeps them;
+        # metadata is always read fresh (another process may edit it).
+        self._layout: dict[str, tuple[int, int, list[Turn]]] = {}
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -272,6 +275,21 @@ class Project:
             raise InputError(f"transcript '{t.name}' has turns 0-{len(t.turns) - 1}, not {index}")
         return t.turns[index]
 
+    def _layout_of(self, name: str) -> tuple[int, int, list[Turn]]:
+        """(transcript id, text length, turns) without loading the text again on every toggle."""
+        layout = self._layout.get(name)
+        if layout is None:
+            t = self.transcript(name)
+            assert t.id is not None
+            layout = self._layout[name] = (t.id, len(t.text), t.turns)
+        return layout
+
+    def _turn_in(self, name: str, index: int) -> tuple[int, int, Turn]:
+        tid, length, turns = self._layout_of(name)
+        if not 0 <= index < len(turns):
+            raise InputError(f"transcript '{name}' has turns 0-{len(turns) - 1}, not {index}")
+        return tid, length, turns[index]
+
     # -- coding ----------------------------------------------------------------
 
     def coders(self) -> list[str]:
@@ -295,33 +313,31 @@ class Project:
         memo: str | None = None, origin: str = "manual",
     ) -> Coding:
         """Code a turn, or a span that starts inside the turn (absolute offsets; it may run into later turns)."""
-        t = self.transcript(transcript)
-        u = self._turn(t, turn)
+        tid, length, u = self._turn_in(transcript, turn)
         self.code(code)
         if (start is None) != (end is None):
             raise InputError("give both --start and --end, or neither")
         if start is None:
             start, end = u.start, u.end
         assert end is not None
-        if not (0 <= start < end <= len(t.text)):
-            raise InputError(f"span {start}-{end} is outside transcript '{transcript}' (0-{len(t.text)})")
+        if not (0 <= start < end <= length):
+            raise InputError(f"span {start}-{end} is outside transcript '{transcript}' (0-{length})")
         if not (u.start <= start < max(u.end, u.start + 1)):
             raise InputError(f"span {start}-{end} does not start in turn {turn} ({u.start}-{u.end})")
-        if coding_rows.find_coding(self.store, t.id, start, end, code, coder) is not None:
+        if coding_rows.find_coding(self.store, tid, start, end, code, coder) is not None:
             raise InputError(f"turn {turn} of '{transcript}' is already coded '{code}' by {coder} at {start}-{end}")
         coding = Coding(transcript, start, end, code, coder, origin, memo or None, now_iso())
         with self.store.tx():
-            coding.id = coding_rows.insert_coding(self.store, t.id, coding)
+            coding.id = coding_rows.insert_coding(self.store, tid, coding)
             coding_rows.append_event(self.store, coder, "do", {"op": "add_coding", "coding": history.coding_dict(coding)})
         coding.turn = turn
         return coding
 
     def remove_codings(self, transcript: str, turn: int, code: str, coder: str) -> int:
         """Remove this coder's codings of `code` that overlap the turn; returns how many."""
-        t = self.transcript(transcript)
-        u = self._turn(t, turn)
+        tid, _, u = self._turn_in(transcript, turn)
         self.code(code)
-        ids = coding_rows.codings_in_turn(self.store, t.id, u.start, max(u.end, u.start + 1), code, coder)
+        ids = coding_rows.codings_in_turn(self.store, tid, u.start, max(u.end, u.start + 1), code, coder)
         if not ids:
             return 0
         ops = [{"op": "remove_coding", "coding": history.coding_dict(coding_rows.get_coding(self.store, i))} for i in ids]
