@@ -81,8 +81,9 @@ def stem(word: str, verbs: frozenset[str] | set[str] = frozenset()) -> str:
     elif w.endswith("s") and len(w) >= 5 and w[-2] in _VOWEL_BEFORE_S:
         w, noun_plural = w[:-1], True
     for dim in ("tje", "mpje", "je"):
-        if w.endswith(dim) and len(w) - len(dim) >= 3:
-            return w[: -len(dim) + (1 if dim == "mpje" else 0)]  # filmpje → film, grapje → grap
+        keep = len(w) - len(dim) + (1 if dim == "mpje" else 0)  # filmpje → film (the m stays)
+        if w.endswith(dim) and keep >= 4:  # grapje → grap, but watje is not "wat"
+            return w[:keep]
     if not (verb_stem or noun_plural) and w.endswith("e") and len(w) >= 5 and not w.endswith("ie"):
         return w[:-1]  # adjective inflection: homofobe → homofob(oob)
     if w.endswith("ing") and len(w) >= 7:

@@ -36,6 +36,7 @@ from bisect import bisect_right
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -139,8 +140,11 @@ class RuleSet:
                 continue
             key = f"{entry.code}|{'m' if entry.marker else 'k'}|{phrase}"
             self.entries[self.vocab.strings.add(key)] = entry
-            for m in (self.lower, self.lemma, self.norm):
-                m.add(key, [doc])
+            self.lower.add(key, [doc])
+            self.lemma.add(key, [doc])
+            # a keyword whose reduced form is a function word ("watje" → "wat") would match everywhere
+            if not all(t.norm_ in STOP_WORDS and t.norm_ != t.lower_ for t in doc):
+                self.norm.add(key, [doc])
             if len(doc) == 1 and not entry.marker:
                 self._index_word(doc[0].lower_, doc[0].norm_, entry)
 
