@@ -87,9 +87,9 @@ class ProjectStore:
                     conn.close()
                     raise ProjectError(f"{self.path}: not a mivcode project (an SQLite file of another program)")
                 conn.execute("PRAGMA journal_mode = WAL")
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 conn.close()
-                raise ProjectError(f"{self.path}: not a mivcode project ({exc})") from None
+                raise ProjectError(f"{self.path}: not a mivcode project ({_why(exc)})") from None
             conn.execute("PRAGMA synchronous = FULL")
         return conn
 
@@ -104,10 +104,10 @@ class ProjectStore:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema page can hold bad UTF-8
             conn.close()
             if not isinstance(exc, sqlite3.OperationalError) or "unable to open" not in str(exc):
-                raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({exc})") from None
+                raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({_why(exc)})") from None
         wal = self.path.with_name(self.path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise ProjectError(
@@ -124,9 +124,9 @@ class ProjectStore:
         try:
             app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
             version = self.schema_version()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             self.conn.close()
-            raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({exc})") from None
+            raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({_why(exc)})") from None
         if app_id != APPLICATION_ID:
             self.conn.close()
             raise ProjectError(f"{self.path}: not a mivcode project (an SQLite file of another program)")
@@ -137,6 +137,7 @@ class ProjectStore:
                 f"{self.path}: written by mivcode {written} (schema {version}); "
                 f"this is mivcode {__version__} (schema {SCHEMA_VERSION}): please upgrade mivcode"
             )
+        self._check_schema(version)
         if version < SCHEMA_VERSION:
             if self.readonly:
                 self.conn.close()
@@ -145,6 +146,23 @@ class ProjectStore:
                 )
             self.backup_path = self._backup(version)
             self._migrate(version)
+
+    def _check_schema(self, version: int) -> None:
+        """Every table and column this version needs is there (a hand-edited or damaged file may lack them)."""
+        try:
+            for table, columns in expected_columns(version).items():
+                have = {r[1] for r in self.conn.execute(f'PRAGMA table_info("{table}")')}
+                missing = sorted(columns - have)
+                if missing:
+                    what = f"table {table}" if not have else f"table {table} lacks column(s) {', '.join(missing)}"
+                    raise ProjectError(f"{self.path}: damaged or hand-edited project ({what}"
+                                       f"{' is missing' if not have else ''})")
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            self.conn.close()
+            raise ProjectError(f"{self.path}: corrupt or not a mivcode project ({_why(exc)})") from None
+        except ProjectError:
+            self.conn.close()
+            raise
 
     def _backup(self, version: int) -> Path:
         """Copy the file before upgrading it, with SQLite's online backup (consistent even in WAL mode)."""
@@ -241,6 +259,33 @@ class ProjectStore:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+def _why(exc: Exception) -> str:
+    """SQLite's message on one line (a damaged schema is quoted with its line breaks), not too long."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "damaged text"
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+_EXPECTED: dict[int, dict[str, set[str]]] = {}
+
+
+def expected_columns(version: int) -> dict[str, set[str]]:
+    """Tables and columns a project at `version` has: the shipped migrations applied to an empty database."""
+    if version not in _EXPECTED:
+        mem = sqlite3.connect(":memory:")
+        try:
+            for script in MIGRATIONS[:version]:
+                for statement in _split_sql(script):
+                    mem.execute(statement)
+            tables = [r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                                " AND name NOT LIKE 'sqlite_%'")]
+            _EXPECTED[version] = {t: {r[1] for r in mem.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+        finally:
+            mem.close()
+    return _EXPECTED[version]
 
 
 def _writable(path: Path) -> bool:
