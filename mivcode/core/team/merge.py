@@ -32,7 +32,7 @@ from pathlib import Path
 from mivcode.core import history
 from mivcode.core.codebook import validate_structure
 from mivcode.core.errors import InputError, ProjectError
-from mivcode.core.model import Code, Coding, Transcript
+from mivcode.core.model import ORIGINS, Code, Coding, Transcript
 from mivcode.core.project import Project
 from mivcode.core.store import codes as code_rows
 from mivcode.core.store import codings as coding_store
@@ -164,7 +164,7 @@ def _read(original: Path, path: Path) -> _Source:
         try:
             check = team_rows.quick_check(store)
             if check != "ok":
-                raise ProjectError(f"{original}: corrupt project file ({check})")
+                raise ProjectError(f"{original}: corrupt project file ({' '.join(check.split())[:160]})")
             names = [r[1] for r in team_rows.transcript_index(store)]
             transcripts = [project.transcript(n) for n in names]
             codes = code_rows.load_codes(store)
@@ -175,11 +175,38 @@ def _read(original: Path, path: Path) -> _Source:
                 created_at=store.meta("created_at"), written_with=store.meta("written_with"),
                 schema=store.schema_version(), coders=sorted({c[4] for c in codings}),
             )
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"{original}: corrupt or unreadable project ({exc})") from None
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # UnicodeDecodeError: damaged text pages
+            why = "damaged text" if isinstance(exc, UnicodeDecodeError) else " ".join(str(exc).split())[:160]
+            raise ProjectError(f"{original}: corrupt or unreadable project ({why})") from None
     finally:
         project.close()
+    _check_source(original, transcripts, codes, codings, memos)
     return _Source(report, transcripts, codes, codings, memos)
+
+
+def _check_source(original: Path, transcripts: list[Transcript], codes: list[Code], codings: list[tuple],
+                  memos: list[tuple]) -> None:
+    """A hand-edited or damaged file can hold codings no mivcode writes: refuse it rather than copy them in."""
+    lengths = {t.content_hash: len(t.text) for t in transcripts}
+    turns = {t.content_hash: len(t.turns) for t in transcripts}
+    names = {t.content_hash: t.name for t in transcripts}
+    code_ids = {c.id for c in codes}
+    problems: list[str] = []
+    for h, start, end, code, coder, origin, *_ in codings:
+        where = f"coding {code!r} by {coder!r} at {start}-{end} in {names.get(h, '?')!r}"
+        if h not in lengths or not (isinstance(start, int) and isinstance(end, int)
+                                    and 0 <= start < end <= lengths[h]):
+            problems.append(f"{where} lies outside its transcript (0-{lengths.get(h, 0)})")
+        elif code not in code_ids:
+            problems.append(f"{where} uses a code that is not in its codebook")
+        elif origin not in ORIGINS:
+            problems.append(f"{where} has unknown origin {origin!r}")
+    for h, turn, coder, _text in memos:
+        if h not in turns or not (isinstance(turn, int) and 0 <= turn < turns[h]):
+            problems.append(f"memo by {coder!r} on turn {turn} of {names.get(h, '?')!r}, which has no such turn")
+    if problems:
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise ProjectError(f"{original}: damaged or hand-edited project: {problems[0]}{more}; nothing was merged")
 
 
 # -- planning and applying -------------------------------------------------------
