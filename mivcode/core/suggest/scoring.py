@@ -48,15 +48,27 @@ class Candidate:
     code: str
     score: float
     evidence: list[Evidence] = field(default_factory=list)
-    # carried over from another turn: (that turn's index, its evidence); made into Evidence only for
-    # the suggestions that are kept, because most candidates are never shown
-    via: tuple[int, list[Evidence]] | None = None
+    # carried over from another turn: (that turn's index, its candidate)
+    via: tuple[int, "Candidate"] | None = None
+    # matched words not yet turned into Evidence (absolute offsets = turn start + hit offsets): most
+    # candidates are never shown, so Evidence objects are built only for the suggestions kept
+    hits: list[Hit] | None = None
+    offset: int = 0
+
+    def own_evidence(self) -> list[Evidence]:
+        if self.hits is not None:
+            built = [_evidence(h, self.offset) for h in sorted(self.hits, key=lambda h: h.start)]
+            self.evidence = built + self.evidence
+            self.hits = None
+        return self.evidence
 
     def all_evidence(self) -> list[Evidence]:
+        own = self.own_evidence()
         if self.via is None:
-            return self.evidence
+            return own
         j, source = self.via
-        return [Evidence(e.start, e.end, e.text, f"context (beurt {j}) — {e.rule}") for e in source[:2]] + self.evidence
+        return [Evidence(e.start, e.end, e.text, f"context (beurt {j}) — {e.rule}")
+                for e in source.own_evidence()[:2]] + own
 
 
 def turn_factor(turn: Turn, text: str, moderator: bool | None = None) -> float:
@@ -114,10 +126,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
         for h in turn_hits:
             if h.code in by_id:
                 (markers[i] if h.marker else per_code).setdefault(h.code, []).append(h)
-        cands = {
-            code: Candidate(code, _noisy_or(hs), [_evidence(h, u.start) for h in sorted(hs, key=lambda h: h.start)])
-            for code, hs in per_code.items()
-        }
+        cands = {code: Candidate(code, _noisy_or(hs), hits=hs, offset=u.start) for code, hs in per_code.items()}
         raw[i] = cands
         # theme presence (unweighted by speaker: a moderator's mention still sets the topic)
         best = themes[i]
@@ -134,7 +143,8 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
             out.append({})
             continue
         factor = turn_factor(u, texts[i], moderator[i])
-        scored = {k: Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
+        scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
+                  else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
         if not moderator[i]:
             _carry_over(i, scored, themes, turns, moderator)
         for code, mhits in markers[i].items():
@@ -179,7 +189,10 @@ def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Can
             old = scored.get(cand.code)
             if old is not None and old.score >= s:
                 continue
-            scored[cand.code] = Candidate(cand.code, s, old.evidence if old else [], (turns[j].index, cand.evidence))
+            if old is None:
+                scored[cand.code] = Candidate(cand.code, s, via=(turns[j].index, cand))
+            else:
+                scored[cand.code] = Candidate(cand.code, s, old.evidence, (turns[j].index, cand), old.hits, old.offset)
 
 
 def _composite(code: Code, i: int, mhits: list[Hit], themes: list[dict[str, Candidate]], turns: list[Turn]
@@ -202,7 +215,7 @@ def _composite(code: Code, i: int, mhits: list[Hit], themes: list[dict[str, Cand
     evidence = [Evidence(u.start + h.start, u.start + h.end, h.text, f"marker: {h.keyword}") for h in mhits]
     where = "zelfde beurt" if j == i else f"beurt {turns[j].index}"
     evidence += [Evidence(e.start, e.end, e.text, f"samen met {theme} ({where}) — {e.rule}")
-                 for e in cand.evidence[:2]]
+                 for e in cand.own_evidence()[:2]]
     return Candidate(code.id, min(1.0, marker_w) * s, evidence)
 
 
