@@ -171,3 +171,21 @@ def test_other_programs_sqlite_file_is_refused_untouched(tmp_path: Path):
     with pytest.raises(ProjectError, match="another program"):
         Project.open(path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("sql,expected", [
+    ("ALTER TABLE codings DROP COLUMN memo", "table codings lacks column(s) memo"),
+    ("DROP TABLE memos", "table memos is missing"),
+    ("DROP TABLE memos; CREATE VIEW memos AS SELECT 1 AS id", "table memos lacks column(s)"),
+])
+def test_hand_edited_schema_is_refused_on_open(project: Project, sql: str, expected: str):
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(sql)
+    conn.close()
+    for readonly in (False, True):
+        with pytest.raises(ProjectError, match=f"damaged or hand-edited project \\({expected}"):
+            Project.open(path, readonly=readonly)
+    r = subprocess.run(["mivcode", "codings", str(path)], capture_output=True, text=True)
+    assert r.returncode == 1 and len(r.stderr.splitlines()) == 1 and "hand-edited" in r.stderr
