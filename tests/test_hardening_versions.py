@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -185,7 +186,7 @@ def test_hand_edited_schema_is_refused_on_open(project: Project, sql: str, expec
     conn.executescript(sql)
     conn.close()
     for readonly in (False, True):
-        with pytest.raises(ProjectError, match=f"damaged or hand-edited project \\({expected}"):
+        with pytest.raises(ProjectError, match=re.escape(f"damaged or hand-edited project ({expected}")):
             Project.open(path, readonly=readonly)
     r = subprocess.run(["mivcode", "codings", str(path)], capture_output=True, text=True)
     assert r.returncode == 1 and len(r.stderr.splitlines()) == 1 and "hand-edited" in r.stderr
