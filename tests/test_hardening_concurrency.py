@@ -269,3 +269,36 @@ def test_readonly_folder_with_unmerged_wal_is_not_silently_stale(project: Projec
         pytest.skip("cannot make a read-only folder here (chattr +i not permitted)")
     with pytest.raises(ProjectError, match="holds changes not yet merged"):
         Project.open(target)
+
+
+def test_exports_while_another_coder_writes(project: Project, tmp_path: Path):
+    """A long writer and CLI exports at once: every export succeeds and is a consistent snapshot."""
+    import csv
+    import zipfile
+
+    path = project.path
+    turns = len(project.transcript(TRANSCRIPT).turns)
+    project.close()
+    n = 4 * turns
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "anna", str(n), str(turns), ",".join(CODES)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    rounds = 0
+    while writer.poll() is None or rounds < 2:
+        rounds += 1
+        for out in (tmp_path / f"uit {rounds}.csv", tmp_path / f"uit {rounds}.qdpx"):
+            r = subprocess.run(["mivcode", "export", str(path), str(out), "--coder", "anna"], capture_output=True,
+                               text=True, timeout=120)
+            assert r.returncode == 0, r.stderr
+            if out.suffix == ".csv":
+                with open(out, newline="", encoding="utf-8-sig") as fh:
+                    rows = list(csv.reader(fh))
+                assert rows and len(rows) - 1 <= n
+            else:
+                with zipfile.ZipFile(out) as zf:
+                    assert zf.testzip() is None
+    out_, err = writer.communicate()
+    assert writer.returncode == 0, err
+    assert out_.count("OK") == n
+    _integrity(path)
+    with Project.open(path) as p:
+        assert len(p.codings(coder="anna")) == n
