@@ -26,6 +26,7 @@ time a form is seen:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from itertools import product
 from dataclasses import dataclass
@@ -112,13 +113,14 @@ class RuleSet:
             phrases += [(m, _Entry(code.id, m, True)) for m in code.markers if m.strip()]
             for i, pattern in enumerate(code.patterns):
                 key = f"{code.id}|patroon|{i}"
-                self.entries[self.vocab.strings.add(key)] = _Entry(code.id, _describe(pattern), False)
-                try:
+                try:  # validate first: describing an invalid pattern can fail too ({IN: 5})
                     Matcher(nlp.vocab, validate=True).add(key, [pattern])
-                except (ValueError, KeyError, TypeError) as exc:
+                except (ValueError, KeyError, TypeError, re.error) as exc:  # re.error: a bad REGEX value
                     from mivcode.core.errors import InputError
 
-                    raise InputError(f"code '{code.id}': pattern {i + 1} is not a valid spaCy pattern ({exc})") from None
+                    why = " ".join(str(exc).split())
+                    raise InputError(f"code '{code.id}': pattern {i + 1} is not a valid spaCy pattern ({why})") from None
+                self.entries[self.vocab.strings.add(key)] = _Entry(code.id, _describe(pattern), False)
                 expanded = _expand(pattern)
                 if expanded is not None:
                     attr, sequences = expanded
