@@ -33,10 +33,15 @@ class MivcodeGroup(click.Group):
 
 
 def fail(message: str, *, extra: Sequence[str] = (), code: int = 1):
-    click.echo(f"mivcode: error: {message}", err=True)
+    # one line per problem, whatever a library put into the message (spaCy and SQLite quote with line breaks)
+    click.echo(f"mivcode: error: {_one_line(message)}", err=True)
     for line in extra:
-        click.echo(f"mivcode: error: {line}", err=True)
+        click.echo(f"mivcode: error: {_one_line(line)}", err=True)
     sys.exit(code)
+
+
+def _one_line(message: str) -> str:
+    return message if "\n" not in message and "\r" not in message else " ".join(message.split())
 
 
 @click.group(cls=MivcodeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
