@@ -205,6 +205,7 @@ def test_incremental_recompute_after_codebook_change(project, small_codebook):
     first = service.refresh_suggestions(project)
     assert first.recomputed == ["fg_roc_studenten"] and first.added > 0
     project.reject_suggestion("fg_roc_studenten", 1, "racisme", "tester")
+    service.refresh_suggestions(project)  # a review changes the keyword weights: recomputed once
     again = service.refresh_suggestions(project)
     assert again.skipped == ["fg_roc_studenten"] and not again.recomputed
     # a label change does not touch the rules
@@ -219,6 +220,25 @@ def test_incremental_recompute_after_codebook_change(project, small_codebook):
     assert r.recomputed == ["fg_roc_studenten"] and r.unchanged > 0 and r.updated >= 1
     statuses = {(s.turn, s.code): s.status for s in project.suggestions("fg_roc_studenten")}
     assert statuses[(1, "racisme")] == "open"
+
+
+def test_rejected_keywords_weigh_less(words_project, tmp_path):
+    """Rejecting what one word triggers, again and again, stops it suggesting; accepting restores it."""
+    name = add_transcript(words_project, tmp_path, "fb", [
+        "Student 1: Die leraar was er ook.", "Student 2: Ja.", "Student 3: Weer die leraar.",
+        "Student 4: Oké.", "Student 5: De leraar kwam later.", "Student 6: Prima.",
+        "Student 7: Een andere leraar zei niks.",
+    ])
+    service.refresh_suggestions(words_project, [name])
+    direct = {s.turn for s in words_project.suggestions(name)
+              if s.code == "docenten" and not s.evidence[0].rule.startswith("context")}
+    assert direct == {0, 2, 4, 6}
+    for turn in (0, 2):
+        words_project.reject_suggestion(name, turn, "docenten", "tester")
+    report = service.refresh_suggestions(words_project, [name])
+    assert report.recomputed == [name]
+    left = {s.turn: s.status for s in words_project.suggestions(name) if s.code == "docenten"}
+    assert left == {0: "rejected", 2: "rejected"}  # turns 4 and 6 no longer suggested; reviews kept
 
 
 # -- learning -----------------------------------------------------------------------

@@ -81,14 +81,16 @@ def _ruleset(pipeline: Pipeline, fingerprint: str, codes_json: str) -> RuleSet:
 class Engine:
     """Rules compiled for one codebook (cached per codebook fingerprint), optionally a trained model."""
 
-    def __init__(self, codes: list[Code], pipeline: Pipeline | None = None, model: TrainedModel | None = None):
+    def __init__(self, codes: list[Code], pipeline: Pipeline | None = None, model: TrainedModel | None = None,
+                 feedback: dict[tuple[str, str], float] | None = None):
         from mivcode.core.history import code_dict
 
         self.codes = codes
         self.pipeline = pipeline or configured_pipeline()
         self.model = model
         self.codebook_fp = codebook_fingerprint(codes)
-        self.index = CodeIndex(codes)
+        self.feedback = feedback or {}
+        self.index = CodeIndex(codes, self.feedback)
         self.rules = _ruleset(self.pipeline, self.codebook_fp, json.dumps([code_dict(c) for c in codes], sort_keys=True))
         known = {c.id for c in codes}
         if model is not None and not set(model.labels) <= known:
@@ -97,7 +99,8 @@ class Engine:
     @property
     def fingerprint(self) -> str:
         model = self.model.meta.get("created_at", "") if self.model else ""
-        raw = f"{ENGINE_VERSION}|{self.pipeline.name}|{self.codebook_fp}|{model}"
+        reviews = sorted((c, k, round(f, 3)) for (c, k), f in self.feedback.items())
+        raw = f"{ENGINE_VERSION}|{self.pipeline.name}|{self.codebook_fp}|{model}|{reviews}"
         return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
     def analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None) -> list[Analysis]:

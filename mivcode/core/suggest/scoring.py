@@ -86,17 +86,19 @@ def _moderator(speaker: str) -> bool:
 class CodeIndex:
     """The codebook as the scorer needs it: codes by id and the theme of every code, computed once."""
 
-    def __init__(self, codes: list[Code]):
+    def __init__(self, codes: list[Code], feedback: dict[tuple[str, str], float] | None = None):
         self.codes = codes
         self.by_id = {c.id: c for c in codes}
         self.theme = {c.id: top_level_of(self.by_id, c.id) for c in codes}
+        self.feedback = feedback or {}  # (code, keyword) → weight factor from reviews (see feedback.py)
 
 
-def _noisy_or(hits: list[Hit]) -> float:
+def _noisy_or(hits: list[Hit], feedback: dict[tuple[str, str], float] | None = None) -> float:
     per_keyword: dict[str, float] = {}
     for h in hits:  # one vote per distinct word said, however many keywords it matches
         key = h.text.lower()
-        per_keyword[key] = max(per_keyword.get(key, 0.0), h.weight)
+        weight = h.weight * feedback.get((h.code, h.keyword.lower()), 1.0) if feedback else h.weight
+        per_keyword[key] = max(per_keyword.get(key, 0.0), weight)
     miss = 1.0
     for w in per_keyword.values():
         miss *= 1.0 - w
@@ -126,7 +128,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
         for h in turn_hits:
             if h.code in by_id:
                 (markers[i] if h.marker else per_code).setdefault(h.code, []).append(h)
-        cands = {code: Candidate(code, _noisy_or(hs), hits=hs, offset=u.start) for code, hs in per_code.items()}
+        cands = {code: Candidate(code, _noisy_or(hs, index.feedback), hits=hs, offset=u.start) for code, hs in per_code.items()}
         raw[i] = cands
         # theme presence (unweighted by speaker: a moderator's mention still sets the topic)
         best = themes[i]

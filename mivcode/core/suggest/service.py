@@ -25,6 +25,7 @@ from mivcode.core.store import suggestions as rows
 from mivcode.core.store.connection import now_iso
 from mivcode.core.suggest import learn
 from mivcode.core.suggest.engine import Analysis, Engine
+from mivcode.core.suggest.feedback import review_feedback
 from mivcode.core.suggest.learn import CodeParams, TrainedModel
 from mivcode.core.suggest.scoring import RULE_THRESHOLD
 
@@ -61,8 +62,14 @@ def stored_model(project) -> TrainedModel | None:
         return None
 
 
-def engine_for(project, *, with_model: bool = True) -> Engine:
-    return Engine(project.codes(), model=stored_model(project) if with_model else None)
+def engine_for(project, *, with_model: bool = True, with_feedback: bool = True) -> Engine:
+    """The engine for this project: its codebook, its trained model, and what its team reviewed.
+
+    Training and evaluation leave the review feedback out, so that their figures
+    do not rest on the very decisions they are compared with.
+    """
+    feedback = review_feedback(project.suggestions()) if with_feedback else None
+    return Engine(project.codes(), model=stored_model(project) if with_model else None, feedback=feedback)
 
 
 def refresh_suggestions(project, transcripts: list[str] | None = None, progress: Progress | None = None,
@@ -261,7 +268,7 @@ def train_model(project, coder: str | None = None, progress: Progress | None = N
     progress = progress or _noop
     t0 = time.perf_counter()
     coder = resolve_training_coder(project, coder)
-    engine = engine_for(project, with_model=False)
+    engine = engine_for(project, with_model=False, with_feedback=False)
     corpus = coded_corpus(project, engine, coder, lambda s, f: progress(s, 0.1 * f))
     labels = _labels(corpus)
     if not labels:
@@ -323,7 +330,7 @@ def evaluate(project, coder: str, progress: Progress | None = None, *, epochs: i
     codes = project.codes()
     by_id = {c.id: c for c in codes}
     themes = [c.id for c in codes if not c.parent]
-    engine = engine_for(project, with_model=False)
+    engine = engine_for(project, with_model=False, with_feedback=False)
     corpus = coded_corpus(project, engine, coder, lambda s, f: progress(s, 0.1 * f))
     gold = [{top_level_of(by_id, c) for c in turn} for turns in corpus.gold for turn in turns]
     pred_rules = _predicted_themes(engine, corpus, None, None, by_id)
