@@ -302,3 +302,23 @@ def test_exports_while_another_coder_writes(project: Project, tmp_path: Path):
     _integrity(path)
     with Project.open(path) as p:
         assert len(p.codings(coder="anna")) == n
+
+
+@pytest.mark.parametrize("folder", ["map met spaties", "é ü 😀", "a#b?c%20d&e=f", "x'y\"z"])
+def test_odd_project_paths_read_only_and_writable(tmp_path: Path, small_codebook: Path, small_transcript: Path,
+                                                   folder: str):
+    """Read-only opening goes through a file: URI — characters like # ? % must not cut the path short."""
+    d = tmp_path / folder
+    d.mkdir()
+    path = d / f"project {folder}.miv"
+    with Project.create(path, small_codebook) as p:
+        p.import_files([small_transcript])
+        p.add_coding(TRANSCRIPT, 1, "racisme", "anna")
+    with Project.open(path, readonly=True) as p:
+        assert [c.code for c in p.codings()] == ["racisme"]
+    r = subprocess.run(["mivcode", "codings", str(path), "--json"], capture_output=True, text=True)
+    assert r.returncode == 0 and '"racisme"' in r.stdout, r.stderr
+    r = subprocess.run(["mivcode", "code", str(path), TRANSCRIPT, "2", "racisme", "--coder", "anna"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in d.iterdir()) == [path.name]  # no stray files (a URI misread makes new ones)
