@@ -437,3 +437,26 @@ def test_bundled_examples_rules_find_most_coded_themes(tmp_path, nlp_pipeline):
         assert len([s for s in scores if s.code != "macro"]) == 8  # the eight themes
     finally:
         p.close()
+
+
+def test_training_in_a_worker_thread_does_not_block_coding(coded_project):
+    """The UI trains in a thread worker: the researcher keeps coding meanwhile (no long transaction)."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def work():
+        try:
+            service.train_model(coded_project, "ref", epochs=10)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    toggles = 0
+    while worker.is_alive() or toggles < 2:
+        coded_project.toggle_code("fg1", 0, "agressie_geweld", "anna")  # commits at once
+        toggles += 1
+    worker.join()
+    assert not errors and toggles >= 2
+    assert service.stored_model(coded_project) is not None

@@ -91,7 +91,9 @@ class Engine:
         self.codebook_fp = codebook_fingerprint(codes)
         self.feedback = feedback or {}
         self.index = CodeIndex(codes, self.feedback)
-        self.rules = _ruleset(self.pipeline, self.codebook_fp, json.dumps([code_dict(c) for c in codes], sort_keys=True))
+        with _NLP_LOCK:  # compiling runs the keywords through the shared pipeline
+            self.rules = _ruleset(self.pipeline, self.codebook_fp,
+                                  json.dumps([code_dict(c) for c in codes], sort_keys=True))
         known = {c.id for c in codes}
         if model is not None and not set(model.labels) <= known:
             self.model = None  # trained on codes the codebook no longer has: rules only until retrained
