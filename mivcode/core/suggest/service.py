@@ -403,15 +403,19 @@ def import_codings(project, path: str | Path, coder: str) -> int:
         raise InputError(f"{p}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read ({exc.__class__.__name__})") from None
-    reader = csv.DictReader(text.splitlines())
-    missing = {"transcript", "turn", "code"} - set(reader.fieldnames or [])
+    try:  # read every row first: csv.Error (a field over 128 KB, a broken quote) is the file's fault
+        reader = csv.DictReader(text.splitlines())
+        fieldnames, rows = reader.fieldnames, list(reader)
+    except csv.Error as exc:
+        raise InputError(f"{p}: not a readable CSV file ({exc})") from None
+    missing = {"transcript", "turn", "code"} - set(fieldnames or [])
     if missing:
         raise InputError(f"{p}:1: missing column(s) {', '.join(sorted(missing))} (need transcript,turn,code)")
     known_codes = {c.id for c in project.codes()}
     transcripts: dict[str, Transcript] = {}
     ops: list[dict] = []
     seen: set[tuple[str, int, int, str]] = set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
         name, code = (row.get("transcript") or "").strip(), (row.get("code") or "").strip()
         if name not in transcripts:
             try:
