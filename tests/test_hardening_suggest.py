@@ -80,3 +80,31 @@ def test_bad_spacy_patterns_are_one_line(tmp_path: Path, patterns):
     else:
         with Project.open(path) as p:
             _check_suggestions(p)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=800) | st.lists(
+    st.lists(st.sampled_from(["fg_roc_studenten", "1", "-1", "99", "racisme", "onbekend", "", "x" * 50, "\x00",
+                              '"', "turn", "code", "transcript"]), max_size=4), max_size=6).map(
+    lambda rows: "\n".join(",".join(r) for r in [["transcript", "turn", "code"], *rows]).encode()))
+def test_import_codings_csv(project: Project, tmp_path_factory, data):
+    import sqlite3
+
+    f = tmp_path_factory.mktemp("csv") / "codings é.csv"
+    f.write_bytes(data)
+    before = list(sqlite3.connect(project.path).iterdump())
+    try:
+        n = service.import_codings(project, f, "anna")
+    except InputError as exc:
+        assert "\n" not in str(exc).strip()
+        assert list(sqlite3.connect(project.path).iterdump()) == before
+    else:
+        assert n <= len(project.codings(coder="anna"))  # new codings are all there (a repeat counts once)
+        _check_suggestions(project)
+
+
+def test_import_codings_giant_field(project: Project, tmp_path: Path):
+    f = tmp_path / "reuzenveld.csv"
+    f.write_text('transcript,turn,code\nfg_roc_studenten,1,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="not a readable CSV file"):
+        service.import_codings(project, f, "anna")
