@@ -93,7 +93,7 @@ def fit(texts: Sequence[str], labels_per_text: Sequence[set[str]], labels: Seque
     nlp = spacy.blank("nl")
     textcat = nlp.add_pipe("textcat_multilabel", config={"model": {
         "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
-        "no_output_layer": False, "length": 262144,
+        "no_output_layer": False, "length": 2 ** 15,  # hashed n-gram buckets: small model, fast updates
     }})
     for label in labels:
         textcat.add_label(label)
