@@ -388,7 +388,7 @@ def test_moderator_named_by_name_is_down_weighted(words_project, tmp_path):
         "Joost Hendriks: Welkom. Wordt er hier gepest?",
         "Milan: Nee, niet echt.",
         "Joost Hendriks: En wordt er gevochten?",
-        "Rayan: Soms, na school.",
+        "Rayan: Soms wel, na school bij de bushalte.",
         "Joost Hendriks: Wat doen jullie dan?",
         "Milan: Weglopen.",
     ])

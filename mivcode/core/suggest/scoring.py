@@ -40,6 +40,8 @@ MARKER_WEIGHT = 0.9
 CONTEXT = {1: 0.75, 2: 0.65, 3: 0.55}
 MODERATOR_CONTEXT = 0.7
 CONTEXT_BACK, CONTEXT_FLOOR = 4, 0.55
+# Backchannel turns ("Ja.", "Klopt, ja.") carry no theme of their own; coders leave them uncoded.
+MIN_CONTEXT_WORDS = 6
 CONTEXT_FORWARD, FORWARD_CONTEXT = 1, 0.6
 
 
@@ -147,7 +149,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
         factor = turn_factor(u, texts[i], moderator[i])
         scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
                   else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
-        if not moderator[i]:
+        if not moderator[i] and len(texts[i].split()) >= MIN_CONTEXT_WORDS:
             _carry_over(i, scored, themes, turns, moderator)
         for code, mhits in markers[i].items():
             composite = _composite(by_id[code], i, mhits, themes, turns)
