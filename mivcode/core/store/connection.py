@@ -220,17 +220,33 @@ class ProjectStore:
             self._depth = 1
             try:
                 yield self.conn
+            except sqlite3.OperationalError as exc:
+                self._rollback()
+                if _disk_trouble(exc):
+                    raise ProjectError(f"{self.path}: {_why(exc)}: this action was not saved, the project is as "
+                                       "it was; free some disk space and try again") from None
+                raise
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
                 try:
                     self.conn.execute("COMMIT")
                 except sqlite3.OperationalError as exc:
-                    self.conn.execute("ROLLBACK")
-                    raise ProjectError(f"{self.path}: could not commit ({exc})") from None
+                    self._rollback()
+                    raise ProjectError(f"{self.path}: could not save this action ({_why(exc)}); the project is "
+                                       "as it was") from None
             finally:
                 self._depth = 0
+
+    def _rollback(self) -> None:
+        """Roll back what is still open: after SQLITE_FULL or an I/O error SQLite may already have done so,
+        and a failing ROLLBACK must not hide the error that caused it."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.OperationalError:
+                pass
 
     # -- small helpers -------------------------------------------------------
 
@@ -259,6 +275,11 @@ class ProjectStore:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+def _disk_trouble(exc: Exception) -> bool:
+    text = str(exc)
+    return "disk is full" in text or "disk I/O error" in text
 
 
 def _why(exc: Exception) -> str:
