@@ -232,7 +232,11 @@ class ProjectStore:
             else:
                 try:
                     self.conn.execute("COMMIT")
-                except sqlite3.OperationalError as exc:
+                except sqlite3.IntegrityError as exc:  # a deferred foreign key: e.g. undoing onto a removed code
+                    self._rollback()
+                    raise ProjectError(f"{self.path}: this action no longer fits the project (it refers to a code, "
+                                       f"transcript or coder that is gone: {_why(exc)}); nothing was changed") from None
+                except sqlite3.DatabaseError as exc:
                     self._rollback()
                     raise ProjectError(f"{self.path}: could not save this action ({_why(exc)}); the project is "
                                        "as it was") from None
