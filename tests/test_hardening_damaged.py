@@ -100,3 +100,29 @@ def test_installed_cli_on_a_damaged_file(sound: Path):
     assert r.returncode == 1
     lines = r.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"mivcode: error: {sound}: the project file is damaged"), r.stderr
+
+
+def test_undo_onto_a_removed_code_is_not_called_damage(project: Project, tmp_path: Path, small_codebook: Path):
+    """Undoing an 'uncode' after its code left the codebook: a clear refusal, the file untouched and sound."""
+    import sqlite3
+
+    project.add_coding(T, 0, "agressie_geweld", "anna")
+    project.remove_codings(T, 0, "agressie_geweld", "anna")
+    book = small_codebook.read_text(encoding="utf-8")
+    start = book.index("  - id: agressie_geweld")
+    end = book.index("  - id: geaccepteerde_onveiligheid")
+    smaller = tmp_path / "kleiner.yaml"
+    smaller.write_text((book[:start] + book[end:]).replace("requires: [agressie_geweld, discriminatie]",
+                                                           "requires: [discriminatie]"), encoding="utf-8")
+    from mivcode.core.codebook import load_codebook
+
+    project.apply_codebook(load_codebook(smaller), coder="lead")
+    path = project.path
+    project.close()
+    before = list(sqlite3.connect(path).iterdump())
+    r = _run(["undo", "{p}", "--coder", "anna"], path)
+    assert r.exit_code == 1, r.output
+    assert "no longer fits the project" in r.output and "damaged" not in r.output, r.output
+    assert list(sqlite3.connect(path).iterdump()) == before
+    with Project.open(path) as p:
+        assert p.store.integrity_ok() and p.codings() == []

@@ -84,6 +84,8 @@ def open_project(path: str, *, readonly: bool = False):
 
 def _damage(project, exc: Exception) -> str | None:
     """Why a failing query means a damaged file, or None when the file checks out (then it is a bug)."""
+    if project.store.conn.in_transaction:  # judge the file, not the half-done action
+        project.store._rollback()
     if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError)) or "decode" in str(exc):
         return "text that is not valid UTF-8 or JSON"  # mivcode never writes either
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, (sqlite3.IntegrityError,
