@@ -53,6 +53,18 @@ class Session(RuleBasedStateMachine):
         (self.dir / f"{T}.txt").write_text(TEXT, encoding="utf-8")
         self.p.import_files([self.dir / f"{T}.txt"])
         self.turns = len(self.p.transcript(T).turns)
+        # open suggestions on every turn, as `mivcode suggest` leaves them
+        from mivcode.core.model import Evidence, Suggestion
+        from mivcode.core.store import suggestions as suggestion_rows
+
+        t = self.p.transcript(T)
+        with self.p.store.tx():
+            for u in t.turns:
+                for code, score in (("pesten", 0.9), ("racisme", 0.4)):
+                    suggestion_rows.upsert_suggestion(self.p.store, t.id, Suggestion(
+                        T, u.index, u.start, u.end, code, score,
+                        [Evidence(u.start, u.start + 2, t.text[u.start:u.start + 2], "keyword")],
+                        fingerprint=f"{code}-{u.index}"))
 
     def teardown(self):
         from hypothesis import event
@@ -85,6 +97,16 @@ class Session(RuleBasedStateMachine):
     @rule(coder=st.sampled_from(CODERS), turn=st.integers(0, 5), text=st.sampled_from(["", "memo", "ánders 😀"]))
     def memo(self, coder, turn, text):
         self._attempt(lambda: self.p.set_turn_memo(T, turn % self.turns, text, coder))
+
+    @rule(coder=st.sampled_from(CODERS), turn=st.integers(0, 5), code=st.sampled_from(["pesten", "racisme"]),
+          accept=st.booleans())
+    def review(self, coder, turn, code, accept):
+        fn = self.p.accept_suggestion if accept else self.p.reject_suggestion
+        self._attempt(lambda: fn(T, turn % self.turns, code, coder))
+
+    @rule(coder=st.sampled_from(CODERS), threshold=st.sampled_from([0.0, 0.5, 0.95]))
+    def accept_all(self, coder, threshold):
+        self._attempt(lambda: self.p.accept_all(T, threshold, coder))
 
     @rule(coder=st.sampled_from(CODERS))
     def undo(self, coder):
