@@ -443,3 +443,27 @@ def test_turn_texts_match_offsets_with_astral_and_combining_characters(project, 
     t = project.transcript("emoji é")
     assert project.turn_texts(t.name) == [(u.index, t.turn_text(u)) for u in t.turns]
     assert t.turn_text(t.turns[0]).startswith("😀 é")
+
+
+def test_docx_xml_bomb_is_refused_before_parsing(tmp_path):
+    """A 300 KB .docx whose document.xml inflates to 75 MB of paragraphs took 1.1 GB and 55 s to parse."""
+    para = (b'<w:p><w:r><w:t>Student 1:</w:t></w:r><w:r><w:t xml:space="preserve"> beurt met tekst</w:t>'
+            b'</w:r></w:p>')
+    data = _docx(para * 400_000)  # ~34 MB of XML, ~150 KB zipped
+    assert len(data) < 1_000_000
+    f = tmp_path / "xml bom.docx"
+    f.write_bytes(data)
+    with pytest.raises(InputError, match="zip bomb"):
+        read_transcript_file(f)
+
+
+def test_big_honest_docx_still_imports(tmp_path):
+    """Real Word XML compresses 5-20:1; a long transcript with varied text passes the bomb guard."""
+    import random
+
+    rng = random.Random(1)
+    words = "ik voel me veilig op school maar niet altijd stage docent pesten racisme mentor klas".split()
+    body = b"".join(_para(f"Student {i % 7}: " + " ".join(rng.choice(words) for _ in range(12)) + f" {i}")
+                    for i in range(20_000))
+    t = read(_docx(body), ".docx", tmp_path)
+    assert t is not None and len(t.turns) == 20_000

@@ -13,6 +13,11 @@ from mivcode.core.errors import InputError
 from mivcode.core.importers.turn_builder import Segment, segments_from_lines, split_speaker
 
 MAX_DOCX_XML_BYTES = 200 * 1024 * 1024  # zip-bomb guard: the unpacked document may not exceed this
+# The XML parts are what python-docx parses into memory (~15x their size in RSS), so they get their own
+# limits: 64 MB is a document of several million words; and a part that compresses better than 100:1 is
+# a bomb, not a transcript (real Word XML compresses 5-20:1).
+MAX_DOCX_PARSED_BYTES = 64 * 1024 * 1024
+MAX_XML_RATIO = 100
 
 
 def read_docx(data: bytes, filename: str) -> list[Segment]:
@@ -29,6 +34,15 @@ def read_docx(data: bytes, filename: str) -> list[Segment]:
             total = sum(i.file_size for i in zf.infolist())
             if total > MAX_DOCX_XML_BYTES:
                 raise InputError(f"{filename}: unpacks to {total // 2**20} MB, too large for a transcript")
+            xml = [i for i in zf.infolist() if i.filename.lower().endswith((".xml", ".rels"))]
+            parsed = sum(i.file_size for i in xml)
+            if parsed > MAX_DOCX_PARSED_BYTES:
+                raise InputError(f"{filename}: its text parts unpack to {parsed // 2**20} MB, too large for a "
+                                 "transcript")
+            for i in xml:
+                if i.file_size > 2**20 and i.file_size > MAX_XML_RATIO * max(i.compress_size, 1):
+                    raise InputError(f"{filename}: '{i.filename}' unpacks {i.file_size // max(i.compress_size, 1)}"
+                                     " times its size (a zip bomb, not a Word document)")
         document = docx.Document(io.BytesIO(data))
     except InputError:
         raise
