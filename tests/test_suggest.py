@@ -460,3 +460,73 @@ def test_training_in_a_worker_thread_does_not_block_coding(coded_project):
     worker.join()
     assert not errors and toggles >= 2
     assert service.stored_model(coded_project) is not None
+
+
+# -- general mechanisms: split separable verbs, participles of loanwords ------------------------
+
+VERBS_CODEBOOK = """\
+name: werkwoorden
+codes:
+  - id: schelden
+    label: Schelden
+    color: "#c0392b"
+    keywords: [uitschelden, uitlachen]
+  - id: nafluiten
+    label: Nafluiten
+    color: "#16a085"
+    keywords: [nafluiten, aanraken, opwachten]
+  - id: online
+    label: Online
+    color: "#2980b9"
+    keywords: [screenshot, hack, app, geld]
+"""
+
+
+@pytest.fixture
+def verbs_project(tmp_path: Path, nlp_pipeline):
+    book, errors = parse_codebook_text(VERBS_CODEBOOK, "werkwoorden.yaml")
+    assert not errors
+    p = Project.create(tmp_path / "v.miv", book)
+    yield p
+    p.close()
+
+
+@pytest.mark.parametrize("line, code, span", [
+    ("Die gasten schelden ons elke ochtend uit bij het hek.", "schelden", "schelden ons elke ochtend uit"),
+    ("Als je langs de bankjes loopt fluiten ze je gewoon na.", "nafluiten", "fluiten ze je gewoon na"),
+    ("Hij raakte haar op het feest steeds aan en zij wilde dat niet.", "nafluiten", "raakte haar op het feest steeds aan"),
+    ("Ze lachten mijn broertje de hele les uit, maar de docent deed niks.", "schelden", None),
+])
+def test_split_separable_verb_matches_with_exact_offsets(verbs_project, tmp_path, line, code, span):
+    found = suggestions_for(verbs_project, tmp_path, line)
+    assert code in found, (line, found)
+    if span:
+        t = verbs_project.transcript(found[code].transcript)
+        ev = [e for e in found[code].evidence if e.text == span]
+        assert ev, found[code].evidence
+        assert t.text[ev[0].start:ev[0].end] == span
+
+
+@pytest.mark.parametrize("line", [
+    "Ik wacht op de bus na school.",                # op is a preposition here, not the particle
+    "Ik raak de weg kwijt aan het eind van de gang.",  # aan not last in its clause
+])
+def test_preposition_is_no_separated_particle(verbs_project, tmp_path, line):
+    found = suggestions_for(verbs_project, tmp_path, line)
+    assert "nafluiten" not in found, found
+
+
+@pytest.mark.parametrize("line", [
+    "Mijn bericht in de klassengroep werd meteen gescreenshot.",
+    "Mijn Insta is vorige maand gehackt.",
+    "Hij heeft me de hele nacht geappt.",
+])
+def test_participle_of_a_loanword_keyword(verbs_project, tmp_path, line):
+    found = suggestions_for(verbs_project, tmp_path, line)
+    assert "online" in found, (line, found)
+
+
+def test_participle_is_no_compound_with_a_keyword_head(verbs_project, tmp_path):
+    # geregeld = ge|regel|d, not gere|geld
+    found = suggestions_for(verbs_project, tmp_path, "Dat hebben we met de mentor goed geregeld.")
+    assert "online" not in found, found

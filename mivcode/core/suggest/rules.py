@@ -36,14 +36,14 @@ from rapidfuzz.distance import OSA
 from bisect import bisect_right
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.attrs import IDX, IS_PUNCT, LEMMA, LENGTH, LOWER, NORM
 from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from mivcode.core.model import Code
-from mivcode.core.suggest.dutch import match_key, strip_accents
+from mivcode.core.suggest.dutch import SEPARABLE, match_key, participle_stem, strip_accents
 from mivcode.core.suggest.pipeline import lexicon
 
 # How much one piece of evidence says on its own (before combining and turn factors).
@@ -52,6 +52,12 @@ WEIGHTS = {
     "samenstelling": 0.7, "spelling": 0.6,
 }
 MIN_FUZZY_LEN = 6
+# A split separable verb: the particle within this many tokens of the verb, last in its clause.
+SEPARABLE_REACH = 8
+CLAUSE_WORDS = ("en", "maar", "want", "omdat", "als", "dus", "of", "toen", "dan", "terwijl", "wanneer", "zodat",
+                "enzo", "ofzo", "hoor", "gewoon",
+                # a prepositional phrase may follow the particle: "ze schelden je uit op het plein"
+                "bij", "op", "in", "tijdens", "met", "naar", "voor", "achter", "onder", "na", "door", "zonder")
 LINKS = ("s", "e", "en")
 # Inseparable prefixes make a new verb, not a compound: verpesten is not pesten.
 NOT_MODIFIERS = {"ver", "ont", "her", "mis", "be", "ge", "er"}
@@ -101,8 +107,13 @@ class RuleSet:
         self.entries: dict[int, _Entry] = {}
         self.prefixes: dict[str, list[_Entry]] = defaultdict(list)
         self.suffixes: dict[str, list[_Entry]] = defaultdict(list)
+        self.forms: dict[str, list[_Entry]] = defaultdict(list)  # one-word keywords as written (participles)
         self.fuzzy: dict[tuple[str, int], list[tuple[str, _Entry]]] = defaultdict(list)
         self._extra_cache: dict[int, tuple[tuple[str, str, _Entry], ...]] = {}
+        # separable verbs (uitschelden: "ze schelden hem uit"): verb lemma / match key → (particle, match id)
+        self.separable_lemma: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.separable_norm: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self._clause_end = {self.vocab.strings.add(w) for w in CLAUSE_WORDS}
         # The Matcher is slow on common-word predicates; it runs only on turns that hold a word of every
         # required token of some pattern, which skips only turns where nothing can match.
         self.required: list[list[set[int]]] = []
@@ -149,9 +160,60 @@ class RuleSet:
                 self.norm.add(key, [doc])
             if len(doc) == 1 and not entry.marker:
                 self._index_word(doc[0].lower_, doc[0].norm_, entry)
+                self._index_separable(doc[0].lower_, entry)
+        self._sep_lemma_array = np.asarray(sorted(self.separable_lemma), dtype=np.uint64)
+        self._sep_norm_array = np.asarray(sorted(self.separable_norm), dtype=np.uint64)
+
+    def _index_separable(self, keyword: str, entry: _Entry) -> None:
+        """A keyword that is a separable verb (uit|schelden, na|fluiten, aan|raken) also matches split up."""
+        w = strip_accents(keyword)
+        if not w.endswith("en") or w != self.lex.lemma(w) and self.lex.lemma(w) != keyword:
+            return
+        for particle in sorted(SEPARABLE, key=len, reverse=True):
+            verb = w[len(particle):]
+            if w.startswith(particle) and len(verb) >= 5 and not verb.startswith("ge") and verb in self.lex.lemma_set:
+                strings = self.vocab.strings
+                key = f"{entry.code}|scheidbaar|{keyword}"
+                match_id = strings.add(key)
+                self.entries[match_id] = _Entry(entry.code, keyword, False)
+                p = strings.add(particle)
+                norm = match_key(verb, self.lex.lemma(verb), self.lex.nouns, self.lex.lemma_set)
+                self.separable_lemma[strings.add(verb)].append((p, match_id))
+                self.separable_norm[strings.add(norm)].append((p, match_id))
+                return
+
+    def _separable_hits(self, doc: Doc, lowers: list[int], starts: list[int], ends: list[int]
+                        ) -> list[tuple[int, int, int]]:
+        """(match id, first token, end token) of split separable verbs: the verb, then within the same clause
+        its particle as the clause's last word ("ze lachten hem de hele dag uit.") or before a conjunction or
+        a prepositional phrase ("uit op het plein"), so that a preposition ("ik wacht op de bus") does not
+        count."""
+        if not len(self._sep_lemma_array):
+            return []
+        arr = doc.to_array([LEMMA, NORM, IS_PUNCT])
+        cand = np.flatnonzero(np.isin(arr[:, 0], self._sep_lemma_array) | np.isin(arr[:, 1], self._sep_norm_array))
+        if not len(cand):
+            return []
+        punct = arr[:, 2]
+        out: list[tuple[int, int, int]] = []
+        for i in cand.tolist():
+            wanted = {p: m for p, m in self.separable_lemma.get(int(arr[i, 0]), ())}
+            for p, m in self.separable_norm.get(int(arr[i, 1]), ()):
+                wanted.setdefault(p, m)
+            seg = bisect_right(starts, i) - 1
+            end = ends[seg] if seg >= 0 else len(lowers)
+            for j in range(i + 1, min(end, i + 1 + SEPARABLE_REACH)):
+                if punct[j]:
+                    break
+                m = wanted.get(lowers[j])
+                if m is not None and (j + 1 >= end or punct[j + 1] or lowers[j + 1] in self._clause_end):
+                    out.append((m, i, j + 1))
+                    break
+        return out
 
     def _index_word(self, lower: str, key: str, entry: _Entry) -> None:
         lower = strip_accents(lower)
+        self.forms[lower].append(entry)
         for form in {lower, key}:
             if len(form) >= 4:
                 self.prefixes[form].append(entry)
@@ -213,6 +275,8 @@ class RuleSet:
             if len(matcher):
                 for match_id, s, e in matcher(doc):
                     add(kind, match_id, s, e)
+        for match_id, s, e in self._separable_hits(doc, lowers, starts, ends):
+            add("woordvorm", match_id, s, e)
         if len(self.matcher):
             if self._always_match:
                 candidates = range(len(segments))
@@ -258,6 +322,15 @@ class RuleSet:
             return ()
         known = self.lex.known
         out: dict[str, tuple[str, str, _Entry]] = {}
+        # a participle made from a keyword (loanwords the lexicon lacks): gescreenshot, geappt, gehackt
+        if w.startswith("ge") and n >= 6:
+            core = w[2:]
+            for probe in (core, core[:-1] if core[-1] in "dt" else ""):
+                entries = self.forms.get(probe) if len(probe) >= 3 else None
+                if entries:
+                    for e in entries:
+                        out.setdefault(e.code, ("woordvorm", e.keyword, e))
+                    return tuple(out.values())
         # keyword as modifier: racisme|grap, pest|filmpje
         for size in range(n - 3, 3, -1):
             entries = self.prefixes.get(w[:size])
@@ -265,8 +338,9 @@ class RuleSet:
                 for e in entries:
                     out.setdefault(e.code, ("samenstelling", e.keyword, e))
                 break
-        # keyword as head: stage|discriminatie, zak|mes, school|pest(ers)
-        for form in (w, key) if key != w else (w,):
+        # keyword as head: stage|discriminatie, zak|mes, school|pest(ers) -- not a participle (ge|regel|d ≠ geld)
+        participle = w.startswith("ge") and participle_stem(w, self.lex.lemma_set) is not None
+        for form in ((w, key) if key != w else (w,)) if not participle else ():
             for size in range(len(form) - 3, 2, -1):
                 entries = self.suffixes.get(form[-size:])
                 if entries and _is_word(form[:-size], known, modifier=True):
