@@ -223,9 +223,9 @@ def child(stage: str, args: list) -> None:
     print("RESULT " + json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, **result}), flush=True)
 
 
-def run_stage(stage: str, *args) -> dict:
+def run_stage(stage: str, *args, config_dir: str) -> dict:
     env = dict(os.environ)
-    env.setdefault("MIVCODE_CONFIG_DIR", tempfile.mkdtemp(prefix="bench-cfg-"))
+    env.setdefault("MIVCODE_CONFIG_DIR", config_dir)  # the developer's own settings stay out of the figures
     r = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", stage, json.dumps(list(args))],
                        capture_output=True, text=True, env=env)
     line = next((x for x in r.stdout.splitlines() if x.startswith("RESULT ")), None)
@@ -263,17 +263,22 @@ def main() -> int:
         rows.append({"stage": label, **res})
 
     print(f"{'stage':34s} {'time':>10s} {'vs base':>9s}   peak RSS (goal < {MEMORY_GOAL_MB} MB)")
+    config_dir = str(work / "config")
+
+    def run_stage_here(stage: str, *args) -> dict:
+        return run_stage(stage, *args, config_dir=config_dir)
+
     for key, files_ in (("big", [files["big"]]), ("many", files["many"])):
         project = str(work / f"{key}.miv")
-        base_import = run_stage("baseline_import", files_, str(work / f"{key}-baseline.sqlite"))
+        base_import = run_stage_here("baseline_import", files_, str(work / f"{key}-baseline.sqlite"))
         report(f"{key}: baseline (raw text into SQLite)", base_import)
-        report(f"{key}: import", run_stage("import", files_, project), base_import)
-        report(f"{key}: code every 10th turn x2", run_stage("code", project))
-        base_read = run_stage("baseline_read", project)
+        report(f"{key}: import", run_stage_here("import", files_, project), base_import)
+        report(f"{key}: code every 10th turn x2", run_stage_here("code", project))
+        base_read = run_stage_here("baseline_read", project)
         report(f"{key}: baseline (read all turns)", base_read)
-        report(f"{key}: suggest", run_stage("suggest", project), base_read)
-        report(f"{key}: UI open + code (headless)", run_stage("ui", project, None), base_read)
-        report(f"{key}: export csv+xlsx+qdpx", run_stage("export", project, str(work / f"{key}-export")), base_read)
+        report(f"{key}: suggest", run_stage_here("suggest", project), base_read)
+        report(f"{key}: UI open + code (headless)", run_stage_here("ui", project, None), base_read)
+        report(f"{key}: export csv+xlsx+qdpx", run_stage_here("export", project, str(work / f"{key}-export")), base_read)
         print(f"{key}: project file {Path(project).stat().st_size / 2**20:.1f} MB", flush=True)
     worst = max((r.get("peak_mb", 0) for r in rows if r.get("peak_mb") == r.get("peak_mb")), default=0)
     errors = [r for r in rows if "error" in r]
