@@ -177,3 +177,12 @@ def test_store_rejects_nested_transaction_rollback_leak(tmp_path, small_codebook
             raise RuntimeError("boom")
     assert store.scalar("SELECT COUNT(*) FROM coders") == 0
     store.close()
+
+
+def test_a_damaged_log_entry_is_refused_in_one_line_not_a_traceback(project):
+    project.add_coding(T, 1, "racisme", "ann")
+    project.store.conn.execute("DROP TRIGGER events_append_only")
+    project.store.conn.execute("UPDATE events SET payload = replace(payload, '\"coding\"', '\"cOding\"')")
+    with pytest.raises(ProjectError, match="log entry is damaged"):
+        project.undo("ann")
+    assert [c.code for c in project.codings()] == ["racisme"]

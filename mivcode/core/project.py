@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mivcode.core import history
 from mivcode.core.codebook import Codebook, descendants, load_codebook, validate_structure
-from mivcode.core.errors import InputError
+from mivcode.core.errors import InputError, ProjectError
 from mivcode.core.importers.batch import plan_import
 from mivcode.core.model import Code, Coding, Suggestion, Transcript, TranscriptMeta, Turn
 from mivcode.core.store import codes as code_rows
@@ -441,27 +441,29 @@ class Project:
 
     def undo(self, coder: str) -> dict | None:
         """Undo this coder's last action (also after a restart). Returns the op undone, or None."""
-        undo, _ = history.stacks(self.store, coder)
-        if not undo:
-            return None
-        event_id, op = undo[-1]
-        inverse = history.invert(_strip_label(op))
-        with self.store.tx():
-            history.apply(self.store, inverse)
-            coding_rows.append_event(self.store, coder, "undo", inverse, undoes=event_id)
-        if _touches_codes(op):
-            self._invalidate_codes()
-        return op
+        return self._step(coder, "undo")
 
     def redo(self, coder: str) -> dict | None:
-        _, redo = history.stacks(self.store, coder)
-        if not redo:
+        """Redo what this coder last undid. Returns the op redone, or None."""
+        return self._step(coder, "redo")
+
+    def _step(self, coder: str, action: str) -> dict | None:
+        undo, redo = history.stacks(self.store, coder)
+        stack = undo if action == "undo" else redo
+        if not stack:
             return None
-        event_id, op = redo[-1]
-        plain = _strip_label(op)
-        with self.store.tx():
-            history.apply(self.store, plain)
-            coding_rows.append_event(self.store, coder, "redo", plain, undoes=event_id)
+        event_id, op = stack[-1]
+        try:
+            plain = _strip_label(op)
+            todo = history.invert(plain) if action == "undo" else plain
+            with self.store.tx():
+                history.apply(self.store, todo)
+                coding_rows.append_event(self.store, coder, action, todo, undoes=event_id)
+        except (KeyError, TypeError, ValueError) as exc:
+            # a hand-edited or damaged log entry: refuse this step rather than guess
+            raise ProjectError(
+                f"{self.path}: cannot {action} event {event_id}: its log entry is damaged ({exc.__class__.__name__})"
+            ) from None
         if _touches_codes(op):
             self._invalidate_codes()
         return op
