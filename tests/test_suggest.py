@@ -479,6 +479,10 @@ codes:
     label: Online
     color: "#2980b9"
     keywords: [screenshot, hack, app, geld]
+  - id: zwijgen
+    label: Zwijgen
+    color: "#7f8c8d"
+    keywords: ["mond houden", "thuis voelen", "stage vinden"]
 """
 
 
@@ -530,3 +534,21 @@ def test_participle_is_no_compound_with_a_keyword_head(verbs_project, tmp_path):
     # geregeld = ge|regel|d, not gere|geld
     found = suggestions_for(verbs_project, tmp_path, "Dat hebben we met de mentor goed geregeld.")
     assert "online" not in found, found
+
+
+@pytest.mark.parametrize("line, span", [
+    ("Na die ruzie hield ik in de les gewoon mijn mond.", "hield ik in de les gewoon mijn mond"),
+    ("Eerlijk gezegd voel ik me op deze locatie niet thuis.", "voel ik me op deze locatie niet thuis"),
+])
+def test_noun_verb_phrase_in_verb_second_order(verbs_project, tmp_path, line, span):
+    found = suggestions_for(verbs_project, tmp_path, line)
+    assert "zwijgen" in found, (line, found)
+    t = verbs_project.transcript(found["zwijgen"].transcript)
+    ev = [e for e in found["zwijgen"].evidence if e.text == span]
+    assert ev and t.text[ev[0].start:ev[0].end] == span, found["zwijgen"].evidence
+
+
+def test_verb_second_leaves_out_verbs_of_opinion(verbs_project, tmp_path):
+    # "stage vinden" (find a placement) is not "ik vind stage leuk" (I think)
+    found = suggestions_for(verbs_project, tmp_path, "Ik vind stage eigenlijk best leuk.")
+    assert "zwijgen" not in found, found

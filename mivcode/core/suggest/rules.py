@@ -52,6 +52,10 @@ WEIGHTS = {
     "samenstelling": 0.7, "spelling": 0.6,
 }
 MIN_FUZZY_LEN = 6
+# Verbs that only help (a phrase "geaccepteerd worden" is about its first word, not about "worden").
+AUXILIARIES = {"worden", "zijn", "hebben", "kunnen", "moeten", "willen", "mogen", "zullen", "gaan", "komen",
+               "blijven", "laten", "doen", "maken", "krijgen", "geven",
+               "vinden", "zien", "weten", "zeggen"}  # and verbs of opinion: "ik vind stage leuk"
 # A split separable verb: the particle within this many tokens of the verb, last in its clause.
 SEPARABLE_REACH = 8
 CLAUSE_WORDS = ("en", "maar", "want", "omdat", "als", "dus", "of", "toen", "dan", "terwijl", "wanneer", "zodat",
@@ -110,9 +114,10 @@ class RuleSet:
         self.forms: dict[str, list[_Entry]] = defaultdict(list)  # one-word keywords as written (participles)
         self.fuzzy: dict[tuple[str, int], list[tuple[str, _Entry]]] = defaultdict(list)
         self._extra_cache: dict[int, tuple[tuple[str, str, _Entry], ...]] = {}
-        # separable verbs (uitschelden: "ze schelden hem uit"): verb lemma / match key → (particle, match id)
-        self.separable_lemma: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        self.separable_norm: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # separable verbs (uitschelden: "ze schelden hem uit") and noun + verb phrases in verb-second order
+        # ("hou je mond"): verb lemma / match key → (particle or noun, match id, particle must end the clause)
+        self.separable_lemma: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+        self.separable_norm: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
         self._clause_end = {self.vocab.strings.add(w) for w in CLAUSE_WORDS}
         # The Matcher is slow on common-word predicates; it runs only on turns that hold a word of every
         # required token of some pattern, which skips only turns where nothing can match.
@@ -161,6 +166,8 @@ class RuleSet:
             if len(doc) == 1 and not entry.marker:
                 self._index_word(doc[0].lower_, doc[0].norm_, entry)
                 self._index_separable(doc[0].lower_, entry)
+            elif len(doc) == 2 and not entry.marker:
+                self._index_verb_second(doc, phrase, entry)
         self._sep_lemma_array = np.asarray(sorted(self.separable_lemma), dtype=np.uint64)
         self._sep_norm_array = np.asarray(sorted(self.separable_norm), dtype=np.uint64)
 
@@ -178,9 +185,25 @@ class RuleSet:
                 self.entries[match_id] = _Entry(entry.code, keyword, False)
                 p = strings.add(particle)
                 norm = match_key(verb, self.lex.lemma(verb), self.lex.nouns, self.lex.lemma_set)
-                self.separable_lemma[strings.add(verb)].append((p, match_id))
-                self.separable_norm[strings.add(norm)].append((p, match_id))
+                self.separable_lemma[strings.add(verb)].append((p, match_id, True))
+                self.separable_norm[strings.add(norm)].append((p, match_id, True))
                 return
+
+    def _index_verb_second(self, doc: Doc, phrase: str, entry: _Entry) -> None:
+        """A phrase 'noun + infinitive' (mond houden, erbij horen, stage zoeken) also matches in main-clause
+        order, the verb first: "hou je mond", "je hoort er gewoon bij" is not, "ik zoek al weken een stage"."""
+        head, verb = doc[0], doc[1]
+        x, v = strip_accents(head.lower_), strip_accents(verb.lower_)
+        if (v not in self.lex.lemma_set or v in AUXILIARIES or v in self.lex.nouns or x in STOP_WORDS or len(x) < 3
+                or x in self.lex.lemma_set or not (x in self.lex.nouns or x.startswith("er"))):
+            return
+        strings = self.vocab.strings
+        match_id = strings.add(f"{entry.code}|v2|{phrase}")
+        self.entries[match_id] = _Entry(entry.code, phrase, False)
+        norm = match_key(v, self.lex.lemma(v), self.lex.nouns, self.lex.lemma_set)
+        for target in (head.lower, head.norm):
+            self.separable_lemma[strings.add(v)].append((target, match_id, False))
+            self.separable_norm[strings.add(norm)].append((target, match_id, False))
 
     def _separable_hits(self, doc: Doc, lowers: list[int], starts: list[int], ends: list[int]
                         ) -> list[tuple[int, int, int]]:
@@ -196,19 +219,24 @@ class RuleSet:
             return []
         punct = arr[:, 2]
         out: list[tuple[int, int, int]] = []
+        norms = arr[:, 1]
         for i in cand.tolist():
-            wanted = {p: m for p, m in self.separable_lemma.get(int(arr[i, 0]), ())}
-            for p, m in self.separable_norm.get(int(arr[i, 1]), ()):
-                wanted.setdefault(p, m)
+            wanted: dict[int, list[tuple[int, bool]]] = {}
+            for p, m, final in (*self.separable_lemma.get(int(arr[i, 0]), ()),
+                                *self.separable_norm.get(int(arr[i, 1]), ())):
+                wanted.setdefault(p, []).append((m, final))
             seg = bisect_right(starts, i) - 1
             end = ends[seg] if seg >= 0 else len(lowers)
+            done: set[int] = set()
             for j in range(i + 1, min(end, i + 1 + SEPARABLE_REACH)):
                 if punct[j]:
                     break
-                m = wanted.get(lowers[j])
-                if m is not None and (j + 1 >= end or punct[j + 1] or lowers[j + 1] in self._clause_end):
-                    out.append((m, i, j + 1))
-                    break
+                for m, final in (*wanted.get(lowers[j], ()), *wanted.get(int(norms[j]), ())):
+                    if m in done:
+                        continue
+                    if not final or j + 1 >= end or punct[j + 1] or lowers[j + 1] in self._clause_end:
+                        out.append((m, i, j + 1))
+                        done.add(m)
         return out
 
     def _index_word(self, lower: str, key: str, entry: _Entry) -> None:
