@@ -552,3 +552,42 @@ def test_verb_second_leaves_out_verbs_of_opinion(verbs_project, tmp_path):
     # "stage vinden" (find a placement) is not "ik vind stage leuk" (I think)
     found = suggestions_for(verbs_project, tmp_path, "Ik vind stage eigenlijk best leuk.")
     assert "zwijgen" not in found, found
+
+
+# -- one behaviour, one code (codebook rule 4) -------------------------------------------------
+
+@pytest.fixture
+def miv_project(tmp_path: Path, nlp_pipeline):
+    from mivcode.core.codebook import default_codebook_path, load_codebook
+
+    p = Project.create(tmp_path / "miv.miv", load_codebook(default_codebook_path()))
+    yield p
+    p.close()
+
+
+def test_generic_theme_is_derived_from_the_exclude_texts():
+    from mivcode.core.codebook import default_codebook_path, load_codebook
+    from mivcode.core.suggest.scoring import CodeIndex
+
+    index = CodeIndex(load_codebook(default_codebook_path()).codes)
+    assert index.generic == "agressie_geweld"
+    assert index.yields_to == {"online_veiligheid", "lhbtiq", "discriminatie", "seksueel_grensoverschrijdend"}
+    book, errors = parse_codebook_text(WORDS_CODEBOOK, "woorden.yaml")  # no exclude texts: no generic theme
+    assert CodeIndex(book.codes).generic is None
+
+
+ONLINE = {"online_veiligheid", "delen_beelden", "online_pesten", "online_bedreiging", "oplichting_hacken"}
+AGGRESSION = {"agressie_geweld", "fysiek_geweld", "verbale_agressie", "bedreiging", "wapens", "pesten"}
+
+
+def test_online_threat_is_not_also_offline_aggression(miv_project, tmp_path):
+    found = suggestions_for(miv_project, tmp_path, "Gisteravond kreeg ik via Snapchat een bericht: ik ga je pakken morgen.")
+    assert ONLINE & set(found), found
+    assert not AGGRESSION & set(found), found
+
+
+def test_aggression_with_more_than_one_word_stays_next_to_online(miv_project, tmp_path):
+    found = suggestions_for(miv_project, tmp_path,
+                            "Hij sloeg en schopte die jongen in de kantine en daarna stond het filmpje op TikTok.")
+    assert "fysiek_geweld" in found, found
+    assert ONLINE & set(found), found

@@ -19,6 +19,7 @@ Why these choices:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -93,6 +94,34 @@ class CodeIndex:
         self.by_id = {c.id: c for c in codes}
         self.theme = {c.id: top_level_of(self.by_id, c.id) for c in codes}
         self.feedback = feedback or {}  # (code, keyword) → weight factor from reviews (see feedback.py)
+        self.generic, self.yields_to = generic_theme(codes, self.by_id, self.theme)
+
+
+def exclude_refs(code: Code, by_id: dict[str, Code], theme: dict[str, str]) -> set[str]:
+    """The other themes a theme's `exclude` sends behaviour to ("Online gedrag -> online_veiligheid"),
+    leaving out sentences that say to code something *as well* (daarnaast)."""
+    refs: set[str] = set()
+    for sentence in re.split(r"(?<=\.)\s+", code.exclude or ""):
+        if "daarnaast" in sentence.lower():
+            continue
+        for part in re.findall(r"->\s*([a-z0-9_]+(?:\s*(?:of|/|,)\s*[a-z0-9_]+)*)", sentence):
+            refs.update(theme[r] for r in re.findall(r"[a-z0-9_]+", part) if r in theme)
+    refs.discard(theme.get(code.id, code.id))
+    return refs
+
+
+def generic_theme(codes: list[Code], by_id: dict[str, Code], theme: dict[str, str]) -> tuple[str | None, frozenset[str]]:
+    """Codebook rule 4, one behaviour one code: the generic behaviour theme is the one whose `exclude` sends
+    behaviour to the most other themes (in MIV agressie_geweld: online -> online_veiligheid, afkomst ->
+    discriminatie, lhbtiq+ -> lhbtiq, seksueel -> seksueel_grensoverschrijdend); it yields to those."""
+    refs = {c.id: exclude_refs(c, by_id, theme) for c in codes if not c.parent}
+    if not refs:
+        return None, frozenset()
+    most = max(len(r) for r in refs.values())
+    top = [t for t, r in refs.items() if len(r) == most]
+    if len(top) != 1 or most < 3:
+        return None, frozenset()
+    return top[0], frozenset(refs[top[0]])
 
 
 def _noisy_or(hits: list[Hit], feedback: dict[tuple[str, str], float] | None = None) -> float:
@@ -151,6 +180,8 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
                   else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
         if not moderator[i] and len(texts[i].split()) >= MIN_CONTEXT_WORDS:
             _carry_over(i, scored, themes, turns, moderator)
+        if index.generic is not None:
+            _one_behaviour_one_code(scored, raw[i], index)
         for code, mhits in markers[i].items():
             composite = _composite(by_id[code], i, mhits, themes, turns)
             if composite is None:
@@ -162,6 +193,22 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
                 scored[code] = Candidate(code, max(score, old.score if old else 0.0), ev)
         out.append(scored)
     return out
+
+
+def _one_behaviour_one_code(scored: dict[str, Candidate], own: dict[str, Candidate], index: CodeIndex) -> None:
+    """The generic theme's codes leave a turn in which a theme its `exclude` names has evidence of its own
+    and the generic theme rests on at most one word of the turn ("op Snap: ik ga je pakken" is
+    online_bedreiging, not also bedreiging; "homo als scheldwoord" is lhbtiq, not verbale_agressie)."""
+    theme = index.theme
+    generic = [c for c in scored if theme.get(c) == index.generic]
+    if not generic:
+        return
+    if not any(theme.get(c) in index.yields_to and cand.score >= RULE_THRESHOLD for c, cand in own.items()):
+        return
+    words = {h.text.lower() for c, cand in own.items() if theme.get(c) == index.generic for h in cand.hits or ()}
+    if len(words) <= 1:
+        for c in generic:
+            del scored[c]
 
 
 def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Candidate]], turns: list[Turn],
