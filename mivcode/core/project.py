@@ -378,6 +378,11 @@ class Project:
                     ) -> list[Suggestion]:
         return suggestion_rows.list_suggestions(self.store, transcript=transcript, status=status, turn=turn)
 
+    def suggestion_counts(self, transcript: str, *, status: str | None = "open") -> dict[int, int]:
+        """{turn: number of suggestions} of a transcript: what a view needs to mark turns without loading
+        every suggestion's evidence (a 100,000-turn transcript has 100,000+ of them)."""
+        return suggestion_rows.turn_counts(self.store, self._tid(transcript), status)
+
     def _suggestion(self, transcript: str, turn: int, code: str) -> Suggestion:
         hits = [s for s in self.suggestions(transcript, turn=turn) if s.code == code]
         if not hits:

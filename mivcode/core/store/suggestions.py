@@ -43,6 +43,16 @@ def list_suggestions(
     return [_suggestion(r) for r in store.query(sql, tuple(params))]
 
 
+def turn_counts(store: ProjectStore, tid: int, status: str | None = "open") -> dict[int, int]:
+    """{turn: number of suggestions} of one transcript (by status), without reading their evidence."""
+    sql = "SELECT turn_idx, COUNT(*) AS n FROM suggestions WHERE transcript_id = ?"
+    params: tuple = (tid,)
+    if status is not None:
+        sql += " AND status = ?"
+        params = (tid, status)
+    return {r["turn_idx"]: r["n"] for r in store.query(sql + " GROUP BY turn_idx", params)}
+
+
 def get_status(store: ProjectStore, tid: int, turn: int, code: str) -> str | None:
     return store.scalar(
         "SELECT status FROM suggestions WHERE transcript_id = ? AND turn_idx = ? AND code_id = ?", (tid, turn, code)
