@@ -43,7 +43,7 @@ class Loaded:
     transcript: Transcript
     codes: list[Code]
     codings: list[Coding]
-    suggestions: list[Suggestion]
+    suggestion_counts: dict[int, int]  # {turn: open suggestions}; the view loads a turn's full ones when shown
     memo_turns: dict[int, str]
 
 
@@ -188,7 +188,7 @@ class CodingScreen(Screen):
             transcript=p.transcript(name),
             codes=p.codes(),
             codings=p.codings(transcript=name, coder=self.coder),
-            suggestions=p.suggestions(name, status="open"),
+            suggestion_counts=p.suggestion_counts(name),
             memo_turns={m.turn: m.text for m in p.memos(name) if m.coder == self.coder and m.turn is not None},
         )
 
@@ -196,7 +196,7 @@ class CodingScreen(Screen):
         self.data = data
         view = self.view
         view.set_transcript(data.transcript, data.codes)
-        view.set_annotations(data.codings, data.suggestions, set(data.memo_turns))
+        view.set_annotations(data.codings, data.suggestion_counts, set(data.memo_turns), self._suggestion_loader())
         self._bind_code_keys()
         self.turn_filter = TurnFilter("all")
         self._show_hits()
@@ -220,11 +220,17 @@ class CodingScreen(Screen):
             self._bind_code_keys()
         self.data.codes = codes
         self.data.codings = p.codings(transcript=name, coder=self.coder)
-        self.data.suggestions = p.suggestions(name, status="open")
+        self.data.suggestion_counts = p.suggestion_counts(name)
         self.data.memo_turns = {m.turn: m.text for m in p.memos(name) if m.coder == self.coder and m.turn is not None}
         self.view.set_codes(self.data.codes)
-        self.view.set_annotations(self.data.codings, self.data.suggestions, set(self.data.memo_turns))
+        self.view.set_annotations(self.data.codings, self.data.suggestion_counts, set(self.data.memo_turns),
+                                  self._suggestion_loader())
         self.refresh_side()
+
+    def _suggestion_loader(self):
+        """One turn's open suggestions with their evidence, read when the view shows or focuses that turn."""
+        project, name = self.project, self.transcript_name
+        return lambda turn: project.suggestions(name, status="open", turn=turn)
 
     # -- side panel and status ------------------------------------------------------------
 
@@ -555,7 +561,7 @@ class CodingScreen(Screen):
         if f.kind == "uncoded":
             return [u.index for u in turns if not self.view.codings_on(u.index)]
         if f.kind == "suggestions":
-            return [u.index for u in turns if self.view.suggestions_on(u.index)]
+            return self.view.turns_with_suggestions()
         if f.kind == "memo":
             with_memo = set(self.data.memo_turns) | {c.turn for c in self.data.codings if c.memo}
             return [u.index for u in turns if u.index in with_memo]

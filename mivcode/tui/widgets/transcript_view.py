@@ -4,9 +4,15 @@ Why not a widget per turn: measured in Textual 8 (see DESIGN-NOTES), a
 `VerticalScroll` of `Static`s takes seconds past a thousand turns, while a
 `ScrollView` that renders only the visible lines paints 20,000 lines in tens of
 milliseconds. So the view keeps the transcript, the coder's codings and the
-open suggestions as plain data, lays the turns out as wrapped lines (cached
-per turn and width) and draws code colours, evidence, search hits and the
-selection line by line in `render_line`.
+open suggestions as plain data, lays the turns out as wrapped lines and draws
+code colours, evidence, search hits and the selection line by line in
+`render_line`.
+
+Memory scales with the screen, not the transcript (100,000 turns must stay
+well under 500 MB): per turn the view keeps a line count, a flag byte and an
+open-suggestion count in arrays; the wrapped lines of a turn and its full
+suggestions (with evidence) are built when a turn is drawn or focused and kept
+in small LRU caches. Blocks (`Block`) are made on demand from these arrays.
 
 It owns navigation (focused turn, caret, span selection by keyboard and mouse)
 but never writes to the project: it posts messages and the screen calls the
@@ -15,8 +21,12 @@ core API.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rich.segment import Segment
 from rich.style import Style
@@ -32,6 +42,12 @@ from mivcode.tui.i18n import t
 from mivcode.tui.widgets.layout import Block, LineSpec, block_at, word_boundaries, wrap_offsets
 
 GUTTER = 8  # focus mark, code bar, turn number (5), space
+WRAP_CACHE = 4096  # turns whose wrapped lines are kept (a screen shows ~40; page jumps and searches reuse them)
+SUGGESTION_CACHE = 256  # turns whose full open suggestions (with evidence) are kept
+TAGS = LineSpec("tags")
+# per-turn flags: why a turn gets a tag line
+HAS_CODINGS, HAS_MEMO, HAS_SUGGESTIONS = 1, 2, 4
+_NONZERO = bytes([0] + [1] * 255)
 
 
 def contrast_text(hex_colour: str) -> str:
@@ -110,31 +126,45 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.codes: dict[str, Code] = {}
         self.language = "nl"
         self._codings: dict[int, list[Coding]] = {}
-        self._suggestions: dict[int, list[Suggestion]] = {}
         self._memo_turns: set[int] = set()
-        self._visible: list[int] = []
+        self._n = 0  # turns in the transcript
+        # per turn (index = turn): why it has a tag line, how many open suggestions, how many text lines
+        self._flags = bytearray()
+        self._sugg_counts = array("I")
+        self._text_heights = array("H")
+        self._suggestions: OrderedDict[int, list[Suggestion]] = OrderedDict()  # LRU of full suggestions
+        self._load_suggestions: Callable[[int], list[Suggestion]] | None = None
+        # per visible row: its turn and first screen line
+        self._visible = array("i")
+        self._all_visible = True  # row == turn: no filter
+        self._starts = array("q")
+        self._total = 0
         self._pos = 0
         self._caret: int | None = None
         self._anchor: int | None = None
         self._hits: dict[int, list[tuple[int, int]]] = {}
-        self._wrap_cache: dict[int, list[LineSpec]] = {}
+        self._wrap_cache: OrderedDict[int, tuple[str, int, list[LineSpec]]] = OrderedDict()
         self._wrap_width = -1
-        self._blocks: list[Block] = []
-        self._starts: list[int] = []
-        self._row_of_turn: dict[int, int] = {}
+        self._block_cache: dict[int, Block] = {}
         self._dragging = False
         self._styles: dict[str, Style] = {}
-        self._tagged: set[int] = set()
 
     # -- data ------------------------------------------------------------------
 
     def set_transcript(self, transcript: Transcript, codes: list[Code]) -> None:
         self.transcript = transcript
         self.codes = {c.id: c for c in codes}
-        self._visible = list(range(len(transcript.turns)))
+        self._n = n = len(transcript.turns)
+        self._visible = array("i", range(n))
+        self._all_visible = True
         self._pos = 0
-        self._codings, self._suggestions, self._memo_turns, self._tagged, self._hits = {}, {}, set(), set(), {}
+        self._codings, self._memo_turns, self._hits = {}, set(), {}
+        self._flags = bytearray(n)
+        self._sugg_counts = array("I", bytes(4 * n))
+        self._suggestions.clear()
+        self._load_suggestions = None
         self._wrap_cache.clear()
+        self._wrap_width = -1
         self._clear_selection(post=False)
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -143,33 +173,69 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.codes = {c.id: c for c in codes}
         self.refresh()
 
-    def set_annotations(self, codings: list[Coding], suggestions: list[Suggestion], memo_turns: set[int]) -> None:
-        """Replace this coder's codings, the open suggestions and memo marks, then redraw."""
+    def set_annotations(
+        self,
+        codings: list[Coding],
+        suggestions: Mapping[int, int] | list[Suggestion],
+        memo_turns: set[int],
+        load_suggestions: Callable[[int], list[Suggestion]] | None = None,
+    ) -> None:
+        """Replace this coder's codings, the open suggestions and memo marks, then redraw.
+
+        `suggestions` is either {turn: number of open suggestions} with `load_suggestions(turn)` to fetch one
+        turn's full suggestions when it is focused or drawn (what the coding screen passes: a 100,000-turn
+        transcript has 100,000+ suggestions), or a plain list of suggestions (small transcripts, tests).
+        """
         assert self.transcript is not None
         by_turn: dict[int, list[Coding]] = defaultdict(list)
         for c in codings:
             turn = c.turn if c.turn is not None else self._turn_of_offset(c.start)
             by_turn[turn].append(c)
-        sugg: dict[int, list[Suggestion]] = defaultdict(list)
-        for s in suggestions:
-            sugg[s.turn].append(s)
-        self._codings, self._suggestions, self._memo_turns = dict(by_turn), dict(sugg), set(memo_turns)
-        tagged = set(self._codings) | self._memo_turns | set(self._suggestions)
-        changed = tagged ^ self._tagged
-        self._tagged = tagged
-        if self._blocks and len(changed) <= 50:
-            self._retag(changed)  # a toggle: shift the blocks below instead of laying out 3,000 turns again
+        n = self._n
+        counts = array("I", bytes(4 * n))
+        self._suggestions.clear()
+        if isinstance(suggestions, Mapping):
+            for turn, k in suggestions.items():
+                if 0 <= turn < n:
+                    counts[turn] = k
+            self._load_suggestions = load_suggestions
         else:
-            self._relayout()
+            full: dict[int, list[Suggestion]] = defaultdict(list)
+            for s in suggestions:
+                if 0 <= s.turn < n:
+                    full[s.turn].append(s)
+                    counts[s.turn] += 1
+            self._load_suggestions = lambda turn: list(full.get(turn, []))
+        flags = bytearray(n)
+        for turn in by_turn:
+            if 0 <= turn < n:
+                flags[turn] |= HAS_CODINGS
+        for turn in memo_turns:
+            if 0 <= turn < n:
+                flags[turn] |= HAS_MEMO
+        for turn in _nonzero(counts):
+            flags[turn] |= HAS_SUGGESTIONS
+        old_tagged = self._flags.translate(_NONZERO)
+        self._codings, self._memo_turns, self._sugg_counts, self._flags = dict(by_turn), set(memo_turns), counts, flags
+        if flags.translate(_NONZERO) != old_tagged:
+            self._relayout()  # a tag line came or went: recompute the line starts (a pass over ints)
+        else:
+            self._block_cache.clear()
+            self.refresh()
 
     def set_visible(self, turns: list[int] | None) -> None:
         """Show only these turns (a filter), keeping the focus on the nearest visible turn."""
         assert self.transcript is not None
         current = self.focused_turn
-        self._visible = list(range(len(self.transcript.turns))) if turns is None else list(turns)
+        if turns is None:
+            self._visible, self._all_visible = array("i", range(self._n)), True
+        else:
+            self._visible, self._all_visible = array("i", sorted(set(turns))), False
         self._pos = 0
         if current is not None and self._visible:
-            self._pos = min(range(len(self._visible)), key=lambda i: abs(self._visible[i] - current))
+            i = bisect_left(self._visible, current)
+            near = [j for j in (i - 1, i) if 0 <= j < len(self._visible)]
+            self._pos = min(near, key=lambda j: abs(self._visible[j] - current))
         self._clear_selection(post=False)
         self._relayout()
         self._scroll_to_focus()
@@ -214,8 +280,25 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def codings_on(self, turn: int) -> list[Coding]:
         return list(self._codings.get(turn, []))
 
+    def suggestion_count(self, turn: int) -> int:
+        """Open suggestions on a turn, without loading them."""
+        return self._sugg_counts[turn] if 0 <= turn < len(self._sugg_counts) else 0
+
+    def turns_with_suggestions(self) -> list[int]:
+        return list(_nonzero(self._sugg_counts))
+
     def suggestions_on(self, turn: int) -> list[Suggestion]:
-        return list(self._suggestions.get(turn, []))
+        """The open suggestions of one turn, loaded on first use and kept in a small LRU cache."""
+        if not self.suggestion_count(turn) or self._load_suggestions is None:
+            return []
+        cached = self._suggestions.get(turn)
+        if cached is None:
+            cached = self._suggestions[turn] = self._load_suggestions(turn)
+            if len(self._suggestions) > SUGGESTION_CACHE:
+                self._suggestions.popitem(last=False)
+        else:
+            self._suggestions.move_to_end(turn)
+        return list(cached)
 
     # -- layout ------------------------------------------------------------------
 
@@ -223,64 +306,89 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def _text_width(self) -> int:
         return max(10, self.scrollable_content_region.width - GUTTER)
 
-    def _wrapped(self, turn: int) -> tuple[str, int, list[LineSpec]]:
+    def _display(self, turn: int) -> tuple[str, int]:
         assert self.transcript is not None
         u = self.transcript.turns[turn]
         prefix = f"{u.speaker}: " if u.speaker else ""
-        display = prefix + self.transcript.text[u.start : u.end]
-        lines = self._wrap_cache.get(turn)
-        if lines is None:
-            lines = [LineSpec("text", a, b) for a, b in wrap_offsets(display, self._text_width)]
-            self._wrap_cache[turn] = lines
-        return display, len(prefix), lines
+        return prefix + self.transcript.text[u.start : u.end], len(prefix)
+
+    def _wrapped(self, turn: int) -> tuple[str, int, list[LineSpec]]:
+        cached = self._wrap_cache.get(turn)
+        if cached is not None:
+            self._wrap_cache.move_to_end(turn)
+            return cached
+        display, prefix = self._display(turn)
+        lines = [LineSpec("text", a, b) for a, b in wrap_offsets(display, self._wrap_width)]
+        cached = self._wrap_cache[turn] = (display, prefix, lines)
+        if len(self._wrap_cache) > WRAP_CACHE:
+            self._wrap_cache.popitem(last=False)
+        return cached
+
+    def _count_lines(self) -> None:
+        """Text lines of every turn at the current width: only counts are kept, lines are wrapped when drawn."""
+        assert self.transcript is not None
+        width = self._wrap_width
+        text = self.transcript.text
+        heights = array("H", bytes(2 * self._n))
+        for i, u in enumerate(self.transcript.turns):
+            plen = len(u.speaker) + 2 if u.speaker else 0
+            if plen + u.end - u.start <= width:
+                heights[i] = 1
+            else:
+                display = (f"{u.speaker}: " if u.speaker else "") + text[u.start : u.end]
+                heights[i] = min(65535, len(wrap_offsets(display, width)))
+        self._text_heights = heights
 
     def _relayout(self) -> None:
-        """Rebuild block positions; wrapping is cached per turn, so a toggle costs a pass over ints."""
+        """Line starts of the visible turns from per-turn line counts and tag flags (no per-turn objects)."""
         if self.transcript is None:
             return
         width = self._text_width
-        if width != self._wrap_width:
+        if width != self._wrap_width or len(self._text_heights) != self._n:
             self._wrap_cache.clear()
             self._wrap_width = width
-        blocks, starts, rows = [], [], {}
-        y = 0
-        for idx in self._visible:
-            display, prefix, lines = self._wrapped(idx)
-            block = Block(idx, y, display, prefix, lines)
-            if idx in self._tagged:
-                block.lines = lines + [LineSpec("tags")]
-            rows[idx] = len(blocks)
-            blocks.append(block)
-            starts.append(y)
-            y += block.height
-        self._blocks, self._starts, self._row_of_turn = blocks, starts, rows
-        self.virtual_size = Size(self.scrollable_content_region.width, y)
+            self._count_lines()
+        heights, flags = self._text_heights, self._flags
+        if self._all_visible:
+            rows = map(int.__add__, heights, flags.translate(_NONZERO))
+        else:
+            rows = (heights[t] + (flags[t] != 0) for t in self._visible)
+        ends = array("q", accumulate(rows))
+        self._total = ends[-1] if ends else 0
+        self._starts = array("q", [0]) + ends[:-1] if ends else array("q")
+        self._block_cache.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, self._total)
         self.refresh()
 
-    def _retag(self, turns: set[int]) -> None:
-        """Add or drop the tag line of a few turns and move the blocks below them by one line each."""
-        rows = sorted(self._row_of_turn[t] for t in turns if t in self._row_of_turn)
-        if not rows:
-            self.refresh()
-            return
-        shift = 0
-        blocks, starts = self._blocks, self._starts
-        next_change = 0
-        for row in range(rows[0], len(blocks)):
-            block = blocks[row]
-            block.y += shift
-            starts[row] = block.y
-            if next_change < len(rows) and rows[next_change] == row:
-                next_change += 1
-                has_tags = block.lines[-1].kind == "tags"
-                if block.turn in self._tagged and not has_tags:
-                    block.lines = block.lines + [LineSpec("tags")]
-                    shift += 1
-                elif block.turn not in self._tagged and has_tags:
-                    block.lines = block.lines[:-1]
-                    shift -= 1
-        self.virtual_size = Size(self.scrollable_content_region.width, starts[-1] + blocks[-1].height)
-        self.refresh()
+    def _row_height(self, row: int) -> int:
+        turn = self._visible[row]
+        return self._text_heights[turn] + (self._flags[turn] != 0)
+
+    def _row(self, turn: int) -> int | None:
+        """The visible row that shows `turn`, or None when a filter hides it."""
+        if self._all_visible:
+            return turn if 0 <= turn < len(self._visible) else None
+        i = bisect_left(self._visible, turn)
+        return i if i < len(self._visible) and self._visible[i] == turn else None
+
+    def _block(self, row: int) -> Block:
+        """The screen lines of one visible row, made on demand (a few per screen are cached)."""
+        block = self._block_cache.get(row)
+        if block is None:
+            turn = self._visible[row]
+            display, prefix, lines = self._wrapped(turn)
+            if self._flags[turn]:
+                lines = lines + [TAGS]
+            block = Block(turn, self._starts[row], display, prefix, lines)
+            if len(self._block_cache) > 256:
+                self._block_cache.clear()
+            self._block_cache[row] = block
+        return block
+
+    @property
+    def _blocks(self) -> "_Blocks":
+        """All visible rows as a lazy sequence of `Block`s (for tests and tools; drawing uses `_block`)."""
+        return _Blocks(self)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._text_width != self._wrap_width:
@@ -311,9 +419,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         base = self._style("base")
         yy = y + int(self.scroll_offset.y)
-        if not self._blocks or yy >= self._starts[-1] + self._blocks[-1].height:
+        if not self._visible or yy >= self._total:
             return Strip.blank(width, base)
-        block = self._blocks[block_at(self._starts, yy)]
+        block = self._block(block_at(self._starts, yy))
         spec = block.lines[yy - block.y]
         focused = block.turn == self.focused_turn
         line_style = self._focused_line_style() if focused else base
@@ -363,7 +471,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 text.stylize(Style(underline=True, color=code.color if code else None, bold=True), *span)
         if focused:
             evidence_style = self._style("evidence")
-            for s in self._suggestions.get(block.turn, []):
+            for s in self.suggestions_on(block.turn):
                 for ev in s.evidence:
                     span = to_line(ev.start, ev.end)
                     if span:
@@ -405,7 +513,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             out.append(" ")
         if turn in self._memo_turns:
             out.append(t("coding.memo_marker") + "  ", style=muted)
-        n = len(self._suggestions.get(turn, []))
+        n = self.suggestion_count(turn)
         if n:
             out.append(t("coding.suggest_marker", n=n), style=muted)
         return out
@@ -414,10 +522,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def focus_turn(self, turn: int, *, clear_filter_if_hidden: bool = True) -> None:
         """Jump to a turn (search hit, retrieval); shows all turns again if a filter hides it."""
-        if turn not in self._row_of_turn and clear_filter_if_hidden and self.transcript:
-            self._visible = list(range(len(self.transcript.turns)))
+        if self._row(turn) is None and clear_filter_if_hidden and self.transcript:
+            self._visible, self._all_visible = array("i", range(self._n)), True
             self._relayout()
-        row = self._row_of_turn.get(turn)
+        row = self._row(turn)
         if row is not None:
             self._set_pos(row)
 
@@ -426,14 +534,13 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             self._set_pos(max(0, min(len(self._visible) - 1, self._pos + delta)))
 
     def move_page(self, direction: int) -> None:
-        if not self._blocks:
+        if not self._visible:
             return
-        block = self._blocks[self._pos]
-        target_y = block.y + direction * max(1, self.scrollable_content_region.height - 2)
+        target_y = self._starts[self._pos] + direction * max(1, self.scrollable_content_region.height - 2)
         target_y = max(0, min(target_y, self._starts[-1]))
         row = block_at(self._starts, target_y)
         if row == self._pos:
-            row = max(0, min(len(self._blocks) - 1, row + direction))
+            row = max(0, min(len(self._visible) - 1, row + direction))
         self._set_pos(row)
 
     def move_to_end(self, last: bool) -> None:
@@ -451,15 +558,15 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.FocusChanged(self.focused_turn))
 
     def _scroll_to_focus(self) -> None:
-        if not self._blocks:
+        if not self._visible:
             return
-        block = self._blocks[self._pos]
+        y, block_height = self._starts[self._pos], self._row_height(self._pos)
         height = self.scrollable_content_region.height or 1
         top = int(self.scroll_offset.y)
-        if block.y < top:
-            self.scroll_to(y=block.y, animate=False, immediate=True)
-        elif block.y + block.height > top + height:
-            self.scroll_to(y=max(block.y, block.y + block.height - height), animate=False, immediate=True)
+        if y < top:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        elif y + block_height > top + height:
+            self.scroll_to(y=max(y, y + block_height - height), animate=False, immediate=True)
 
     # -- caret and selection -----------------------------------------------------------
 
@@ -515,12 +622,12 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def offset_at(self, x: int, y: int) -> tuple[int, int] | None:
         """(turn, absolute offset) under a content-relative mouse position, or None below the text."""
-        if not self._blocks or self.transcript is None:
+        if not self._visible or self.transcript is None:
             return None
         yy = y + int(self.scroll_offset.y)
-        if yy >= self._starts[-1] + self._blocks[-1].height:
+        if yy >= self._total:
             return None
-        block = self._blocks[block_at(self._starts, yy)]
+        block = self._block(block_at(self._starts, yy))
         spec = block.lines[yy - block.y]
         u = self.transcript.turns[block.turn]
         if spec.kind != "text":
@@ -534,7 +641,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if where is None:
             return
         turn, offset = where
-        row = self._row_of_turn.get(turn)
+        row = self._row(turn)
         if row is not None and row != self._pos:
             self._set_pos(row)
         self._anchor = offset
@@ -560,3 +667,29 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             self._anchor = None  # a plain click places the caret only
         self.refresh()
         self.post_message(self.SelectionChanged(self.selection))
+
+
+def _nonzero(values) -> Iterator[int]:
+    """Indices of the non-zero items (turns with open suggestions)."""
+    return (i for i, v in enumerate(values) if v)
+
+
+class _Blocks:
+    """A read-only sequence of the view's visible rows as `Block`s, each built when asked for."""
+
+    def __init__(self, view: TranscriptView) -> None:
+        self._view = view
+
+    def __len__(self) -> int:
+        return len(self._view._visible)
+
+    def __getitem__(self, row: int) -> Block:
+        n = len(self)
+        if row < 0:
+            row += n
+        if not 0 <= row < n:
+            raise IndexError(row)
+        return self._view._block(row)
+
+    def __iter__(self) -> Iterator[Block]:
+        return (self._view._block(row) for row in range(len(self)))
