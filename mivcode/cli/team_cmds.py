@@ -74,9 +74,11 @@ _SPAN_COLUMNS = ["code", "units", "nvivo_agreement", "nvivo_kappa", "segment_per
               help="Count sub-codes as their top-level theme.")
 @click.option("--min-overlap", type=float, default=0.9, show_default=True,
               help="Span level: share of overlap for two segments to match (MAXQDA style).")
+@click.option("--participants-only", is_flag=True,
+              help="Turn level: leave the moderator's turns out of the units (nobody codes them).")
 @json_option
 def agreement(project: str, coders: str | None, code_id: str | None, level: str, rollup: bool, min_overlap: float,
-              as_json: bool) -> None:
+              participants_only: bool, as_json: bool) -> None:
     """Inter-coder agreement per code and overall (_all), each figure with its number of units.
 
     A figure that cannot be computed (one coder, no variation) is shown as -
@@ -85,11 +87,14 @@ def agreement(project: str, coders: str | None, code_id: str | None, level: str,
     from mivcode.core.team.agreement import agreement_table
 
     with open_project(project, readonly=True) as p:
-        rows = agreement_table(p, _coder_list(coders), code_id, level, rollup=rollup, min_overlap=min_overlap)
+        rows = agreement_table(p, _coder_list(coders), code_id, level, rollup=rollup, min_overlap=min_overlap,
+                               participants_only=participants_only)
     if as_json:
         emit(rows, True)
         return
     what = "beurten (turns)" if level == "turn" else "tekens (characters)"
+    if participants_only:
+        what = "beurten van deelnemers, zonder gespreksleider (participant turns)"
     click.echo(f"Overeenstemming / agreement — niveau {level}, eenheden: {what}; coders: "
                f"{', '.join(rows[0]['coders']) if rows else '-'}; codes {'als thema' if rollup else 'zoals gecodeerd'}"
                + (f"; min. overlap {min_overlap:.0%}" if level == "span" else ""))

@@ -79,6 +79,24 @@ def turn_bounds(store: ProjectStore) -> list[tuple]:
         ).fetchall()
 
 
+def turn_speakers_and_texts(store: ProjectStore) -> list[tuple]:
+    """(transcript_id, idx, speaker, text) of every turn, to tell moderator turns from participants'."""
+    with store._lock:
+        return store.conn.execute(
+            'SELECT u.transcript_id, u.idx, u.speaker, substr(t.text, u.start + 1, u."end" - u.start) '
+            "FROM turns u JOIN transcripts t ON t.id = u.transcript_id ORDER BY u.transcript_id, u.idx"
+        ).fetchall()
+
+
+def transcript_moderator_meta(store: ProjectStore) -> dict[int, dict[str, str]]:
+    """Per transcript id, its free metadata (a manifest's `moderator` column names the moderator)."""
+    out: dict[int, dict[str, str]] = {}
+    with store._lock:
+        for tid, key, value in store.conn.execute("SELECT transcript_id, key, value FROM transcript_meta"):
+            out.setdefault(tid, {})[key] = value
+    return out
+
+
 def transcript_index(store: ProjectStore) -> list[tuple]:
     """(id, name, content_hash, length of text) of every transcript."""
     with store._lock:

@@ -17,6 +17,11 @@ Decisions (and why), so a methods section can state them:
   continuum (for alpha_U: the transcripts every coder coded). NVivo's and
   MAXQDA's figures compare two coders; with more coders they are the mean
   over coder pairs and the note says so.
+* **``participants_only``** leaves the moderator's turns out of the turn
+  units (found as the suggestions find them: by label, by the manifest's
+  ``moderator`` column, else the speaker who asks most). Nobody codes a
+  moderator's procedural turns, so counting them inflates percent agreement
+  and AC1; a methods section should say which units it used.
 * A figure that is undefined (one coder, no variation, no units) is
   ``None`` with the reason in ``notes`` -- never a number made up.
 
@@ -66,6 +71,7 @@ class CodingData:
     turn_start: np.ndarray  # global offsets (transcript base + offset)
     turn_end: np.ndarray
     base: np.ndarray  # global offset of each transcript's first character
+    turn_is_unit: np.ndarray | None = None  # bool per global turn; None = every turn is a unit
 
 
 def load(project: Project, coders: list[str] | None = None, code: str | None = None,
@@ -148,7 +154,28 @@ def turn_presence(data: CodingData) -> tuple[np.ndarray, np.ndarray]:
         turn = np.repeat(first, count) + (np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count))
         present[data.coder[keep][rep], data.code[keep][rep], turn] = True
     rated = data.rated[:, data.turn_transcript] if n_turns else np.zeros((len(data.coders), 0), dtype=bool)
+    if data.turn_is_unit is not None and n_turns:
+        present, rated = present[:, :, data.turn_is_unit], rated[:, data.turn_is_unit]
     return present, rated
+
+
+def participant_turns(project: Project, data: CodingData) -> np.ndarray:
+    """Bool per global turn (in `data`'s order): True unless a moderator speaks it."""
+    from mivcode.core.suggest.dutch import moderator_speakers
+
+    by_transcript: dict[int, list[tuple[int, str, str]]] = {}
+    for tid, idx, speaker, text in team_rows.turn_speakers_and_texts(project.store):
+        by_transcript.setdefault(tid, []).append((idx, speaker, text or ""))
+    meta = team_rows.transcript_moderator_meta(project.store)
+    moderator_turn: set[tuple[int, int]] = set()
+    for tid, rows in by_transcript.items():
+        mods = moderator_speakers([r[1] for r in rows], [r[2] for r in rows], meta.get(tid))
+        moderator_turn.update((tid, idx) for idx, speaker, _ in rows if speaker in mods)
+    ordered = sorted((tid, idx) for tid, rows in by_transcript.items() for idx, _, _ in rows)
+    t_pos = {tid: i for i, tid in enumerate(data.transcript_ids)}
+    # data's turns are sorted by transcript index, then position: the same order as (transcript, idx) here
+    ordered.sort(key=lambda k: (t_pos[k[0]], k[1]))
+    return np.array([k not in moderator_turn for k in ordered], dtype=bool)
 
 
 def _figures_row(code: str, label: str, level: str, data: CodingData, figures: dict[str, Figure],
@@ -334,6 +361,7 @@ def agreement_table(
     *,
     rollup: bool = False,
     min_overlap: float = 0.9,
+    participants_only: bool = False,
 ) -> list[dict]:
     """Rows of the agreement table (one per code, then `_all`), as `mivcode agreement --json` prints them.
 
@@ -354,5 +382,12 @@ def agreement_table(
                  **{f: None for f in FIGURES}, "rollup": rollup, "figure_units": {}, "notes": {"all": note}}
                 for c in (data.columns or [ALL])]
     if level == "turn":
-        return turn_table(data, rollup, include_all=code is None)
+        if participants_only:
+            data.turn_is_unit = participant_turns(project, data)
+        rows = turn_table(data, rollup, include_all=code is None)
+        for r in rows:
+            r["units_are"] = "participant turns" if participants_only else "turns"
+        return rows
+    if participants_only:
+        raise InputError("--participants-only applies to --level turn (spans are characters of the whole text)")
     return span_table(data, min_overlap, rollup, include_all=code is None)
