@@ -591,3 +591,19 @@ def test_aggression_with_more_than_one_word_stays_next_to_online(miv_project, tm
                             "Hij sloeg en schopte die jongen in de kantine en daarna stond het filmpje op TikTok.")
     assert "fysiek_geweld" in found, found
     assert ONLINE & set(found), found
+
+
+@pytest.mark.parametrize("line, code", [
+    ("In die winkel kijken ze me aan alsof ik iets ga jatten.", "discriminatie"),
+    ("Bij de kluisjes zat hij steeds aan me, ook toen ik nee zei.", "ongewenste_aanraking"),
+    ("Eerlijk gezegd heb ik niet het idee dat ik er echt bij hoor.", "erbij_horen"),
+    ("In mijn stageteam hoor je er meteen bij.", "erbij_horen"),
+])
+def test_bundled_codebook_patterns_for_everyday_phrasings(miv_project, tmp_path, line, code):
+    found = suggestions_for(miv_project, tmp_path, line)
+    assert code in found, (line, found)
+
+
+def test_normalising_hoort_erbij_is_not_belonging(miv_project, tmp_path):
+    found = suggestions_for(miv_project, tmp_path, "Ze zeggen dat het er gewoon bij hoort, dat geroep.")
+    assert "erbij_horen" not in found, found
