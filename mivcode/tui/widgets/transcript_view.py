@@ -131,7 +131,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         # per turn (index = turn): why it has a tag line, how many open suggestions, how many text lines
         self._flags = bytearray()
         self._sugg_counts = array("I")
-        self._text_heights = array("H")
+        self._text_heights = array("I")
         self._suggestions: OrderedDict[int, list[Suggestion]] = OrderedDict()  # LRU of full suggestions
         self._load_suggestions: Callable[[int], list[Suggestion]] | None = None
         # per visible row: its turn and first screen line
@@ -329,14 +329,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         assert self.transcript is not None
         width = self._wrap_width
         text = self.transcript.text
-        heights = array("H", bytes(2 * self._n))
+        heights = array("I", bytes(4 * self._n))
         for i, u in enumerate(self.transcript.turns):
             plen = len(u.speaker) + 2 if u.speaker else 0
             if plen + u.end - u.start <= width:
                 heights[i] = 1
             else:
                 display = (f"{u.speaker}: " if u.speaker else "") + text[u.start : u.end]
-                heights[i] = min(65535, len(wrap_offsets(display, width)))
+                heights[i] = len(wrap_offsets(display, width))
         self._text_heights = heights
 
     def _relayout(self) -> None:
