@@ -137,29 +137,38 @@ class Engine:
                       for t, texts in zip(transcripts, turn_texts)]
         mtexts: list[list[str]] = [["" for _ in t.turns] for t in transcripts]
         strings = self.pipeline.nlp.vocab.strings
+        # Stream the Docs: each chunk's Doc is matched and dropped before the next, so memory is bounded by
+        # the batch, not by the transcript (a 100,000-turn transcript held 1M tokens of Docs at once).
         with _NLP_LOCK:  # one spaCy pipeline per process; the UI may refresh and train in two workers
-            docs = list(self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8))
-            hits_per_chunk = [self.rules.match_segments(doc, c[2], c[3]) for c, doc in zip(chunks, docs)]
-        for (ti, turn_ids, spans, chunk_text), doc, chunk_hits in zip(chunks, docs, hits_per_chunk):
-            for turn, turn_hits in zip(turn_ids, chunk_hits):
-                hits[ti][turn] = turn_hits
-            if want_model_text:
-                t = transcripts[ti]
-                arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, IDX]).tolist()
-                pos = 0
-                for turn, (a, b) in zip(turn_ids, spans):
-                    keys = []
-                    while pos < len(arr) and arr[pos][3] < b:
-                        h, punct, space, _ = arr[pos]
-                        if not (punct or space):
-                            keys.append(strings[h])
-                        pos += 1
-                    mtexts[ti][turn] = model_text(keys, t.turns[turn].speaker in moderators[ti])
+            docs = self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8)
+            for (ti, turn_ids, spans, chunk_text), doc in zip(chunks, docs):
+                chunk_hits = self.rules.match_segments(doc, spans, chunk_text)
+                self._collect(transcripts, ti, turn_ids, spans, doc, chunk_hits, hits, mtexts, moderators,
+                              want_model_text, strings)
         out: list[Analysis] = []
         for ti, t in enumerate(transcripts):
             out.append(Analysis(t, score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti]),
                                 mtexts[ti] if want_model_text else []))
         return out
+
+    @staticmethod
+    def _collect(transcripts, ti, turn_ids, spans, doc, chunk_hits, hits, mtexts, moderators, want_model_text,
+                 strings) -> None:
+        """Keep what scoring and the model need from one chunk's Doc: its hits and the model's key text."""
+        for turn, turn_hits in zip(turn_ids, chunk_hits):
+            hits[ti][turn] = turn_hits
+        if want_model_text:
+            t = transcripts[ti]
+            arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, IDX]).tolist()
+            pos = 0
+            for turn, (a, b) in zip(turn_ids, spans):
+                keys = []
+                while pos < len(arr) and arr[pos][3] < b:
+                    h, punct, space, _ = arr[pos]
+                    if not (punct or space):
+                        keys.append(strings[h])
+                    pos += 1
+                mtexts[ti][turn] = model_text(keys, t.turns[turn].speaker in moderators[ti])
 
     def suggest(self, analysis: Analysis, probs: list[dict[str, float]] | None = None,
                 params: dict[str, CodeParams] | None = None) -> list[Suggestion]:

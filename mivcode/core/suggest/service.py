@@ -93,18 +93,18 @@ def refresh_suggestions(project, transcripts: list[str] | None = None, progress:
             report.skipped.append(n)
         else:
             todo.append(t)
-    results: list[tuple[Transcript, list[Suggestion]]] = []
+    # One short transaction per transcript: memory stays bounded by the largest transcript, the UI can code
+    # between two writes, and an interrupted refresh keeps what it finished (the state key says what is done).
     for i, t in enumerate(todo):
         progress("suggesties berekenen", i / max(1, len(todo)))
         (analysis,) = engine.analyse([t])
-        results.append((t, engine.suggest(analysis)))
-    progress("opslaan", 1.0)
-    if results:
+        suggestions = engine.suggest(analysis)
+        del analysis
         with project.store.tx():
-            for t, suggestions in results:
-                _write(project, t, suggestions, report)
-                rows.set_state(project.store, _state_key(t.name), _state_value(engine, t))
-                report.recomputed.append(t.name)
+            _write(project, t, suggestions, report)
+            rows.set_state(project.store, _state_key(t.name), _state_value(engine, t))
+        report.recomputed.append(t.name)
+    progress("opslaan", 1.0)
     report.seconds = time.perf_counter() - t0
     return report
 
