@@ -186,3 +186,16 @@ def test_a_damaged_log_entry_is_refused_in_one_line_not_a_traceback(project):
     with pytest.raises(ProjectError, match="log entry is damaged"):
         project.undo("ann")
     assert [c.code for c in project.codings()] == ["racisme"]
+
+
+def test_coded_turn_counts_count_each_touched_turn_once(project):
+    t = project.transcript(T)
+    u1, u2, u4 = t.turns[1], t.turns[2], t.turns[4]
+    project.add_coding(T, 1, "racisme", "ann", start=u1.start, end=u2.end)  # runs over turns 1 and 2
+    project.add_coding(T, 1, "discriminatie", "ann")
+    project.add_coding(T, 4, "racisme", "ann", start=u4.start + 2, end=u4.start + 6)
+    project.add_coding(T, 5, "racisme", "bob")
+    counts = {s.name: s.coded_turns for s in project.transcripts("ann")}
+    assert counts == {T: 3}
+    assert {s.name: s.coded_turns for s in project.transcripts()} == {T: 4}
+    assert {s.name: s.coded_turns for s in project.transcripts("nobody")} == {T: 0}

@@ -110,18 +110,38 @@ def codings_in_turn(store: ProjectStore, tid: int, start: int, end: int, code: s
 
 
 def coded_turn_counts(store: ProjectStore, coder: str | None = None) -> dict[int, int]:
-    """Per transcript id, the number of turns that at least one coding touches."""
-    sql = """
-        SELECT u.transcript_id AS tid, COUNT(DISTINCT u.idx) AS n
-        FROM turns u JOIN codings c ON c.transcript_id = u.transcript_id AND c.start < u."end" AND c."end" > u.start
-        {join}
-        GROUP BY u.transcript_id
+    """Per transcript id, the number of turns that at least one coding touches.
+
+    Turns are sorted and disjoint, so each coding's first and last turn are two
+    binary searches; a join of turns against codings was O(turns x codings)
+    (77 s on Home for a 100,000-turn transcript with 20,000 codings).
     """
-    if coder is None:
-        rows = store.query(sql.format(join=""))
-    else:
-        rows = store.query(sql.format(join="JOIN coders k ON k.id = c.coder_id AND k.name = ?"), (coder,))
-    return {r["tid"]: r["n"] for r in rows}
+    import numpy as np
+
+    sql = 'SELECT DISTINCT c.transcript_id, c.start, c."end" FROM codings c'
+    params: tuple = ()
+    if coder is not None:
+        sql += " JOIN coders k ON k.id = c.coder_id WHERE k.name = ?"
+        params = (coder,)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    with store._lock:
+        for tid, a, b in store.conn.execute(sql, params):
+            spans.setdefault(tid, []).append((a, b))
+        out: dict[int, int] = {}
+        for tid, rows in spans.items():
+            bounds = np.array(
+                store.conn.execute('SELECT start, "end" FROM turns WHERE transcript_id = ? ORDER BY idx', (tid,))
+                .fetchall() or [(0, 0)], dtype=np.int64)
+            starts, ends = bounds[:, 0], bounds[:, 1]
+            arr = np.array(rows, dtype=np.int64)
+            first = np.searchsorted(ends, arr[:, 0], side="right")  # first turn ending after the coding starts
+            last = np.searchsorted(starts, arr[:, 1], side="left") - 1  # last turn starting before it ends
+            ok = last >= first
+            marks = np.zeros(len(starts) + 1, dtype=np.int64)
+            np.add.at(marks, first[ok], 1)
+            np.add.at(marks, last[ok] + 1, -1)
+            out[tid] = int(np.count_nonzero(np.cumsum(marks)[:-1]))
+    return out
 
 
 def move_codings(store: ProjectStore, source: str, target: str) -> int:
