@@ -44,7 +44,22 @@ CONTEXT_BACK, CONTEXT_FLOOR = 4, 0.55
 # Backchannel turns ("Ja.", "Klopt, ja.") carry no theme of their own; coders leave them uncoded.
 MIN_CONTEXT_WORDS = 6
 CONTEXT_FORWARD, FORWARD_CONTEXT = 1, 0.6
-
+# Topic continuation (see `_topics`): what a participant said with strong evidence, or what the moderator
+# asked about, stays the topic of the next participant turns, across the moderator's follow-up questions
+# ("Wat heb je toen gedaan?"), until a new question or another strong theme. Tuned on the bundled examples.
+TOPIC_STRONG = 0.8          # a participant's own evidence that opens (or switches to) a topic
+TOPIC_MODERATOR = 0.3       # raw evidence in a moderator question that makes its theme the topic
+TOPIC_MOD_STRENGTH = 0.85   # topic strength of a moderator question's theme
+TOPIC_DECAY = 0.6           # per substantive participant turn since the theme was last evidenced
+TOPIC_ACROSS = 0.8          # what a follow-up question of the moderator leaves of the topic's strength
+TOPIC_MIN_WORDS = 3
+# A follow-up question refers back to what was said; a question without such a word (and without a theme)
+# starts something new and ends the topic.
+_REFERS = frozenset("dat daar toen zoiets zo'n zoals die dit daarmee daarover daarna ermee erover erbij "
+                    "dan hem haar hun ze zij hij".split())
+# Words of agreement and filler: a turn needs two other words to count as continuing the topic.
+_BACKCHANNEL = frozenset("ja nee nou ok oke oké klopt precies inderdaad hoor prima zeker mhm hm huh echt wel "
+                         "goed tja joh haha jawel dus is dat het was zo".split())
 
 @dataclass(slots=True)
 class Candidate:
@@ -168,9 +183,10 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
             if theme not in best or c.score > best[theme].score:
                 best[theme] = c
     moderator = [u.speaker in moderators if moderators is not None else _moderator(u.speaker) for u in turns]
+    topics = _topics(texts, themes, moderator, index)
     out: list[dict[str, Candidate]] = []
     for i, u in enumerate(turns):
-        near = raw[i] or markers[i] or (not moderator[i] and any(
+        near = raw[i] or markers[i] or topics[i] or (not moderator[i] and any(
             themes[j] for j in range(max(0, i - CONTEXT_BACK), min(n, i + CONTEXT_FORWARD + 1))))
         if not near:
             out.append({})
@@ -180,6 +196,8 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
                   else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
         if not moderator[i] and len(texts[i].split()) >= MIN_CONTEXT_WORDS:
             _carry_over(i, scored, themes, turns, moderator)
+        if topics[i]:
+            _add_topic(scored, topics[i], turns)
         if index.generic is not None:
             _one_behaviour_one_code(scored, raw[i], index)
         for code, mhits in markers[i].items():
@@ -244,6 +262,72 @@ def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Can
                 scored[cand.code] = Candidate(cand.code, s, via=(turns[j].index, cand))
             else:
                 scored[cand.code] = Candidate(cand.code, s, old.evidence, (turns[j].index, cand), old.hits, old.offset)
+
+
+def _substantive(text: str) -> bool:
+    """Not a backchannel ("Ja, klopt.", "Nee, is goed."): at least two words besides agreement and filler."""
+    words = re.findall(r"\w+", text.lower())
+    return len(words) >= TOPIC_MIN_WORDS and sum(w not in _BACKCHANNEL for w in words) >= 2
+
+
+def _refers(text: str) -> bool:
+    return any(w in _REFERS for w in re.findall(r"[\w']+", text.lower()))
+
+
+Topic = dict[str, tuple[float, int, Candidate]]   # theme -> (strength, turn it was last evidenced in, its candidate)
+
+
+def _topics(texts: list[str], themes: list[dict[str, Candidate]], moderator: list[bool], index: CodeIndex
+            ) -> list[Topic]:
+    """The conversation as topic segments: for every participant turn, the themes of the topic it continues.
+
+    * A moderator question with theme words opens a topic for those themes (the old topic ends). A question
+      that refers back ("Wat deed je toen?", "Vinden jullie dat erg?") keeps the topic, a little weaker; any
+      other question, and a moderator statement with theme words, ends it.
+    * A participant's strong evidence (>= `TOPIC_STRONG`) of a theme the topic does not have switches the
+      topic to it; evidence of a theme already in the topic renews its strength.
+    * A substantive participant turn gets the topic's themes at their current strength; the strength then
+      decays by `TOPIC_DECAY`. Backchannels get nothing and leave the topic as it is.
+
+    Composite themes (geaccepteerde onveiligheid: `requires`) are not carried: they need a marker here.
+    """
+    skip = {index.theme[c.id] for c in index.codes if c.requires}
+    topic: Topic = {}
+    out: list[Topic] = []
+    for i, text in enumerate(texts):
+        own = {t: c for t, c in themes[i].items() if t not in skip}
+        if moderator[i]:
+            question = is_question(text)
+            asked = {t: c for t, c in own.items() if c.score >= TOPIC_MODERATOR}
+            if asked and question:
+                topic = {t: (TOPIC_MOD_STRENGTH, i, c) for t, c in asked.items()}
+            elif asked or (question and not _refers(text)):
+                topic = {}
+            elif question:
+                topic = {t: (s * TOPIC_ACROSS, j, c) for t, (s, j, c) in topic.items()}
+            out.append({})
+            continue
+        substantive = _substantive(text)
+        out.append(dict(topic) if substantive else {})
+        if any(c.score >= TOPIC_STRONG and t not in topic for t, c in own.items()):
+            topic = {}
+        elif substantive:
+            topic = {t: (s * TOPIC_DECAY, j, c) for t, (s, j, c) in topic.items()}
+        for t, c in own.items():
+            if (c.score >= TOPIC_STRONG or t in topic) and (t not in topic or c.score >= topic[t][0]):
+                topic[t] = (c.score, i, c)
+    return out
+
+
+def _add_topic(scored: dict[str, Candidate], topic: Topic, turns: list[Turn]) -> None:
+    for s, j, cand in topic.values():
+        old = scored.get(cand.code)
+        if old is not None and old.score >= s:
+            continue
+        if old is None:
+            scored[cand.code] = Candidate(cand.code, s, via=(turns[j].index, cand))
+        else:
+            scored[cand.code] = Candidate(cand.code, s, old.evidence, (turns[j].index, cand), old.hits, old.offset)
 
 
 def _composite(code: Code, i: int, mhits: list[Hit], themes: list[dict[str, Candidate]], turns: list[Turn]

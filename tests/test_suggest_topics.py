@@ -1,0 +1,129 @@
+"""Topic continuation: a follow-up turn without keywords keeps the theme of the conversation.
+
+Dialogues written for these tests (not from the bundled examples), run through real spaCy and the
+whole suggestion path; the codebook is small so that only the words below can carry a theme.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mivcode.core.codebook import parse_codebook_text
+from mivcode.core.project import Project
+from mivcode.core.suggest import service
+from mivcode.core.suggest.scoring import _substantive
+
+CODEBOOK = """\
+name: onderwerpen
+codes:
+  - id: pesten
+    label: Pesten
+    color: "#e67e22"
+    keywords: [pesten, uitschelden, treiteren]
+  - id: discriminatie
+    label: Discriminatie
+    color: "#8e44ad"
+    keywords: [discriminatie, racisme, afkomst]
+  - id: online
+    label: Online
+    color: "#2980b9"
+    keywords: [groepsapp, instagram, screenshot]
+"""
+
+
+@pytest.fixture
+def topics_project(tmp_path: Path):
+    book, errors = parse_codebook_text(CODEBOOK, "onderwerpen.yaml")
+    assert not errors
+    p = Project.create(tmp_path / "o.miv", book)
+    yield p
+    p.close()
+
+
+def themes_per_turn(p: Project, tmp_path: Path, name: str, lines: list[str]) -> list[set[str]]:
+    f = tmp_path / f"{name}.txt"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p.import_files([f])
+    service.refresh_suggestions(p, [name])
+    out: list[set[str]] = [set() for _ in lines]
+    for s in p.suggestions(name):
+        out[s.turn].add(s.code)
+    return out
+
+
+def test_follow_up_without_keywords_keeps_the_topic_across_a_follow_up_question(topics_project, tmp_path):
+    turns = themes_per_turn(topics_project, tmp_path, "volgvraag", [
+        "Gespreksleider: Hoe gaat het met elkaar omgaan in jullie klas?",
+        "Student 1: Er is een jongen die door de halve klas wordt getreiterd, elke pauze weer.",
+        "Gespreksleider: En wat hebben jullie toen gedaan?",
+        "Student 2: Eigenlijk niets. Niemand durfde naar de mentor te stappen.",
+    ])
+    assert "pesten" in turns[1]                       # said in so many words
+    assert turns[3] == {"pesten"}                     # no keyword, but the topic is still the bullying
+
+
+def test_first_person_reaction_inherits_the_topic_of_a_moderator_question(topics_project, tmp_path):
+    turns = themes_per_turn(topics_project, tmp_path, "vraag", [
+        "Gespreksleider: Merken jullie iets van racisme op school?",
+        "Student 1: Ik heb zelf meegemaakt dat een docent mij anders behandelde dan mijn klasgenoten.",
+    ])
+    assert turns[0] == set()                          # the moderator's own turn is not suggested
+    assert "discriminatie" in turns[1]
+
+
+def test_a_new_moderator_question_ends_the_topic(topics_project, tmp_path):
+    turns = themes_per_turn(topics_project, tmp_path, "wissel", [
+        "Gespreksleider: Hoe gaat het met elkaar omgaan in jullie klas?",
+        "Student 1: Er is een jongen die door de halve klas wordt getreiterd, elke pauze weer.",
+        "Gespreksleider: Hoe laat beginnen de lessen op maandag?",
+        "Student 2: Meestal om half negen, behalve als de eerste docent ziek is.",
+    ])
+    assert "pesten" in turns[1]
+    assert turns[3] == set()
+
+
+def test_a_moderator_question_about_another_theme_switches_the_topic(topics_project, tmp_path):
+    turns = themes_per_turn(topics_project, tmp_path, "ander_thema", [
+        "Student 1: Er is een jongen die door de halve klas wordt getreiterd, elke pauze weer.",
+        "Gespreksleider: En in de groepsapp van de klas, hoe gaat het daar?",
+        "Student 2: Daar worden soms foto's van mensen gedeeld zonder te vragen.",
+    ])
+    assert "online" in turns[2]
+    assert "pesten" not in turns[2]
+
+
+def test_a_backchannel_does_not_get_the_topic(topics_project, tmp_path):
+    turns = themes_per_turn(topics_project, tmp_path, "instemming", [
+        "Gespreksleider: Hoe gaat het met elkaar omgaan in jullie klas?",
+        "Student 1: Er is een jongen die door de halve klas wordt getreiterd, elke pauze weer.",
+        "Gespreksleider: En wat hebben jullie toen gedaan?",
+        "Student 2: Ja, klopt.",
+        "Student 3: Nee hoor, echt niet.",
+    ])
+    assert turns[3] == set()
+    assert turns[4] == set()
+
+
+def test_the_topic_fades_over_many_turns(topics_project, tmp_path):
+    lines = [
+        "Gespreksleider: Hoe gaat het met elkaar omgaan in jullie klas?",
+        "Student 1: Er is een jongen die door de halve klas wordt getreiterd, elke pauze weer.",
+        "Gespreksleider: En wat hebben jullie toen gedaan?",
+    ] + [f"Student {k}: Ik weet niet meer precies wat ik op dag {k} heb gezegd." for k in range(2, 9)]
+    turns = themes_per_turn(topics_project, tmp_path, "vervaagt", lines)
+    assert "pesten" in turns[3]
+    assert turns[-1] == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ja.", False),
+    ("Ja, klopt.", False),
+    ("Nee, is goed.", False),
+    ("Ja hoor, dat was zo.", False),
+    ("Twee keer pech? Dat geloof je toch zelf niet.", True),
+    ("Dat herken ik wel, bij mijn oude school ook.", True),
+])
+def test_backchannels_are_not_substantive(text, expected):
+    assert _substantive(text) is expected
