@@ -61,6 +61,14 @@ def coder_option(f):
     return click.option("--coder", help="Coder name (default: MIVCODE_CODER, the configured name, else your login).")(f)
 
 
+def turn_code_arguments(f):
+    """PROJECT TRANSCRIPT TURN CODE [--coder]: the address of one code on one turn (code, uncode, accept, reject)."""
+    for decorate in (coder_option, click.argument("code"), click.argument("turn", type=int),
+                     click.argument("transcript"), project_argument):
+        f = decorate(f)
+    return f
+
+
 def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON lines, one object per line.")(f)
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from mivcode.cli.base import coder_option, emit, json_option, main, open_project, project_argument
+from mivcode.cli.base import (
+    coder_option, emit, json_option, main, open_project, project_argument, turn_code_arguments,
+)
 from mivcode.core.codebook import default_codebook_path, load_codebook, parse_codebook_text
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
@@ -80,11 +82,7 @@ def turns(project: str, transcript: str, as_json: bool) -> None:
 
 
 @main.command()
-@project_argument
-@click.argument("transcript")
-@click.argument("turn", type=int)
-@click.argument("code")
-@coder_option
+@turn_code_arguments
 @click.option("--start", type=int, help="Span start (character offset in the transcript, as `turns` shows).")
 @click.option("--end", type=int, help="Span end (exclusive).")
 @click.option("--memo", help="A memo on this coding.")
@@ -97,11 +95,7 @@ def code(project: str, transcript: str, turn: int, code: str, coder: str | None,
 
 
 @main.command()
-@project_argument
-@click.argument("transcript")
-@click.argument("turn", type=int)
-@click.argument("code")
-@coder_option
+@turn_code_arguments
 def uncode(project: str, transcript: str, turn: int, code: str, coder: str | None) -> None:
     """Remove a coder's codings of CODE in a turn."""
     who = resolve_coder(coder)
@@ -218,10 +212,7 @@ def memo(project: str, transcript: str, turn: int, text: str | None, coder: str 
 @coder_option
 def undo(project: str, coder: str | None) -> None:
     """Undo the coder's last action."""
-    who = resolve_coder(coder)
-    with open_project(project) as p:
-        op = p.undo(who)
-    click.echo(f"undone: {describe(op)}" if op else f"nothing to undo for {who}")
+    _step(project, coder, redo=False)
 
 
 @main.command()
@@ -229,10 +220,15 @@ def undo(project: str, coder: str | None) -> None:
 @coder_option
 def redo(project: str, coder: str | None) -> None:
     """Redo what the coder last undid."""
+    _step(project, coder, redo=True)
+
+
+def _step(project: str, coder: str | None, *, redo: bool) -> None:
     who = resolve_coder(coder)
     with open_project(project) as p:
-        op = p.redo(who)
-    click.echo(f"redone: {describe(op)}" if op else f"nothing to redo for {who}")
+        op = p.redo(who) if redo else p.undo(who)
+    done, verb = ("redone", "redo") if redo else ("undone", "undo")
+    click.echo(f"{done}: {describe(op)}" if op else f"nothing to {verb} for {who}")
 
 
 def describe(op: dict) -> str:

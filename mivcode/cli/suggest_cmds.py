@@ -10,7 +10,9 @@ import sys
 
 import click
 
-from mivcode.cli.base import coder_option, emit, json_option, main, open_project, project_argument
+from mivcode.cli.base import (
+    emit, json_option, main, open_project, project_argument, turn_code_arguments,
+)
 from mivcode.core.config import resolve_coder
 
 
@@ -75,22 +77,14 @@ def _review(project: str, transcript: str, turn: int, code: str, coder: str | No
 
 
 @main.command()
-@project_argument
-@click.argument("transcript")
-@click.argument("turn", type=int)
-@click.argument("code")
-@coder_option
+@turn_code_arguments
 def accept(project: str, transcript: str, turn: int, code: str, coder: str | None) -> None:
     """Accept a suggestion: codes the turn (origin `suggestion`), undoable."""
     _review(project, transcript, turn, code, coder, True)
 
 
 @main.command()
-@project_argument
-@click.argument("transcript")
-@click.argument("turn", type=int)
-@click.argument("code")
-@coder_option
+@turn_code_arguments
 def reject(project: str, transcript: str, turn: int, code: str, coder: str | None) -> None:
     """Reject a suggestion; it stays rejected unless its evidence changes."""
     _review(project, transcript, turn, code, coder, False)
