@@ -415,26 +415,23 @@ class CodingScreen(Screen):
         return open_[0] if open_ else None
 
     def action_accept(self) -> None:
-        s = self._top_suggestion()
-        if s is None:
-            self.say(t("coding.no_open"))
-            return
-        label = self._label(s.code)
-        if self._edit(label, self.project.accept_suggestion, self.transcript_name, s.turn, s.code, self.coder) is FAILED:
-            return
-        self.reload_annotations()
-        self.say(t("coding.accepted", code=label))
+        self._review(accept=True)
 
     def action_reject(self) -> None:
+        self._review(accept=False)
+
+    def _review(self, *, accept: bool) -> None:
+        """Accept or reject the focused turn's best open suggestion."""
         s = self._top_suggestion()
         if s is None:
             self.say(t("coding.no_open"))
             return
         label = self._label(s.code)
-        if self._edit(label, self.project.reject_suggestion, self.transcript_name, s.turn, s.code, self.coder) is FAILED:
+        review = self.project.accept_suggestion if accept else self.project.reject_suggestion
+        if self._edit(label, review, self.transcript_name, s.turn, s.code, self.coder) is FAILED:
             return
         self.reload_annotations()
-        self.say(t("coding.rejected", code=label))
+        self.say(t("coding.accepted" if accept else "coding.rejected", code=label))
 
     def action_accept_all(self) -> None:
         def answered(value: str | None) -> None:
