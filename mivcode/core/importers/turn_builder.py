@@ -23,7 +23,10 @@ _LABEL = (
     rf"(?P<label>(?:{_NAME_WORD}|[A-ZÀ-ÖØ-Þ]{{1,3}}\d{{1,3}})"  # Gespreksleider, Fatima, R1, GL
     rf"(?:\s+(?:{_NAME_WORD}|\d{{1,3}}(?!\d|:\d)|[a-z]{{1,3}}\s+{_NAME_WORD}|\([^()\n]{{1,30}}\))){{0,3}})"  # Student 2, van Dijk, (docent)
 )
-SPEAKER_LINE = re.compile(rf"^\s*{_TS}(?:\*\*|__)?{_LABEL}\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
+# `Label: text`, also bold (**Label:**), bracketed ([Label]: text) or tab-separated (LABEL<TAB>text, pasted tables).
+SPEAKER_LINE = re.compile(
+    rf"^\s*{_TS}(?:\*\*|__|\[)?{_LABEL}[ ]*(?:\*\*|__|\])?[ ]*(?::|\t)\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
+)
 # Transcription services (Amberscript, Otter) put "Spreker 1  00:01:23" on a line of its own, the text below.
 SPEAKER_HEADER = re.compile(
     rf"^\s*{_LABEL}\s*[\[(]?(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)[\])]?\s*$"
