@@ -317,25 +317,34 @@ class RuleSet:
                     for match_id, s, e in self.matcher(doc[a:b]):
                         add("patroon", match_id, a + s, a + e)
         cache = self._extra_cache
-        seg = 0
-        n_seg = len(segments)
-        # per token only an int and a dict lookup: Token objects are made for new forms and hits alone
-        for i, h in enumerate(lowers):
+        # per distinct form only (numpy): a Token object is made for a new form (its first occurrence, whose
+        # NORM the cache keeps) and for the hits alone; the hits come out in token order as before
+        uniq, first = np.unique(arr[:, 0], return_index=True)
+        hit_forms = []
+        for h, i in zip(uniq.tolist(), first.tolist()):
             found = cache.get(h)
             if found is None:
                 token = doc[i]
                 found = self._extra(token.lower_, strings[token.norm] if token.norm else token.lower_)
                 cache[h] = found
-            if found and i not in covered:
-                while seg + 1 < n_seg and starts[seg + 1] <= i:
-                    seg += 1
-                if not starts[seg] <= i < ends[seg]:
-                    continue
-                token = doc[i]
-                base = segments[seg][0]
-                for kind, keyword, entry in found:
-                    out[seg].append(Hit(entry.code, token.idx - base, token.idx - base + len(token), token.text, kind,
-                                        keyword, False))
+            if found:
+                hit_forms.append(h)
+        if not hit_forms:
+            return out
+        seg = 0
+        n_seg = len(segments)
+        for i in np.flatnonzero(np.isin(arr[:, 0], np.asarray(hit_forms, dtype=np.uint64))).tolist():
+            if i in covered:
+                continue
+            while seg + 1 < n_seg and starts[seg + 1] <= i:
+                seg += 1
+            if not starts[seg] <= i < ends[seg]:
+                continue
+            token = doc[i]
+            base = segments[seg][0]
+            for kind, keyword, entry in cache[lowers[i]]:
+                out[seg].append(Hit(entry.code, token.idx - base, token.idx - base + len(token), token.text, kind,
+                                    keyword, False))
         return out
 
     def _may_match(self, lowers: set[int]) -> bool:
