@@ -267,7 +267,15 @@ def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Can
 def _substantive(text: str) -> bool:
     """Not a backchannel ("Ja, klopt.", "Nee, is goed."): at least two words besides agreement and filler."""
     words = re.findall(r"\w+", text.lower())
-    return len(words) >= TOPIC_MIN_WORDS and sum(w not in _BACKCHANNEL for w in words) >= 2
+    if len(words) < TOPIC_MIN_WORDS:
+        return False
+    other = 0
+    for w in words:
+        if w not in _BACKCHANNEL:
+            other += 1
+            if other >= 2:
+                return True
+    return False
 
 
 def _refers(text: str) -> bool:
@@ -295,10 +303,13 @@ def _topics(texts: list[str], themes: list[dict[str, Candidate]], moderator: lis
     topic: Topic = {}
     out: list[Topic] = []
     for i, text in enumerate(texts):
-        own = {t: c for t, c in themes[i].items() if t not in skip}
+        own = {t: c for t, c in themes[i].items() if t not in skip} if themes[i] else {}
         if moderator[i]:
-            question = is_question(text)
             asked = {t: c for t, c in own.items() if c.score >= TOPIC_MODERATOR}
+            if not asked and not topic:  # every branch below leaves no topic
+                out.append({})
+                continue
+            question = is_question(text)
             if asked and question:
                 topic = {t: (TOPIC_MOD_STRENGTH, i, c) for t, c in asked.items()}
             elif asked or (question and not _refers(text)):
@@ -307,7 +318,10 @@ def _topics(texts: list[str], themes: list[dict[str, Candidate]], moderator: lis
                 topic = {t: (s * TOPIC_ACROSS, j, c) for t, (s, j, c) in topic.items()}
             out.append({})
             continue
-        substantive = _substantive(text)
+        if not topic and not own:  # nothing to hand on, nothing to open or renew
+            out.append({})
+            continue
+        substantive = _substantive(text) if topic else False  # only decides what happens to a topic
         out.append(dict(topic) if substantive else {})
         if any(c.score >= TOPIC_STRONG and t not in topic for t, c in own.items()):
             topic = {}
