@@ -20,7 +20,7 @@ Why these choices:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from mivcode.core.codebook import top_level_of
@@ -65,7 +65,9 @@ _BACKCHANNEL = frozenset("ja nee nou ok oke oké klopt precies inderdaad hoor pr
 class Candidate:
     code: str
     score: float
-    evidence: list[Evidence] = field(default_factory=list)
+    # () until read: most candidates never get evidence of their own, and an empty list each is a
+    # container the garbage collector walks (own_evidence hands out a list)
+    evidence: list[Evidence] | tuple = ()
     # carried over from another turn: (that turn's index, its candidate)
     via: tuple[int, "Candidate"] | None = None
     # matched words not yet turned into Evidence (absolute offsets = turn start + hit offsets): most
@@ -76,8 +78,10 @@ class Candidate:
     def own_evidence(self) -> list[Evidence]:
         if self.hits is not None:
             built = [_evidence(h, self.offset) for h in sorted(self.hits, key=lambda h: h.start)]
-            self.evidence = built + self.evidence
+            self.evidence = built + list(self.evidence) if self.evidence else built
             self.hits = None
+        elif self.evidence.__class__ is not list:
+            self.evidence = list(self.evidence)
         return self.evidence
 
     def all_evidence(self) -> list[Evidence]:
@@ -192,8 +196,11 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
             out.append({})
             continue
         factor = turn_factor(u, texts[i], moderator[i])
-        scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
-                  else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
+        if factor == 1.0:  # the turn's own candidates as they are (the steps below replace, never change them)
+            scored = dict(raw[i])
+        else:
+            scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
+                      else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
         if not moderator[i] and len(texts[i].split()) >= MIN_CONTEXT_WORDS:
             _carry_over(i, scored, themes, turns, moderator)
         if topics[i]:
