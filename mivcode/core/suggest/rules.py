@@ -281,30 +281,35 @@ class RuleSet:
         seen: set[tuple[str, int, int, bool]] = set()
         covered: set[int] = set()
 
-        def add(kind: str, match_id: int, s: int, e: int) -> None:
+        entries = self.entries
+        n_seg = len(segments)
+
+        def add(kind: str, matches) -> None:
             # matchers run best rule first, so the first hit of (code, span) is the one to keep
-            entry = self.entries.get(match_id)
-            if entry is None:
-                return
-            k = (entry.code, s, e, entry.marker)
-            if k in seen:
-                return
-            seen.add(k)
-            seg = bisect_right(starts, s) - 1
-            if seg < 0 or e > ends[seg]:
-                return
-            a, b = tok_start[s], tok_end[e - 1]
-            base = segments[seg][0]
-            out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker))
-            covered.update(range(s, e))
+            for match_id, s, e in matches:
+                entry = entries.get(match_id)
+                if entry is None:
+                    continue
+                k = (entry.code, s, e, entry.marker)
+                if k in seen:
+                    continue
+                seen.add(k)
+                seg = bisect_right(starts, s) - 1
+                if seg < 0 or e > ends[seg]:
+                    continue
+                a, b = tok_start[s], tok_end[e - 1]
+                base = segments[seg][0]
+                out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker))
+                if e - s == 1:
+                    covered.add(s)
+                else:
+                    covered.update(range(s, e))
 
         for kind, matcher in (("patroon", self.pattern_lower), ("patroon", self.pattern_lemma),
                               ("trefwoord", self.lower), ("lemma", self.lemma), ("woordvorm", self.norm)):
             if len(matcher):
-                for match_id, s, e in matcher(doc):
-                    add(kind, match_id, s, e)
-        for match_id, s, e in self._separable_hits(doc, lowers, starts, ends):
-            add("woordvorm", match_id, s, e)
+                add(kind, matcher(doc))
+        add("woordvorm", self._separable_hits(doc, lowers, starts, ends))
         if len(self.matcher):
             if self._always_match:
                 candidates = range(len(segments))
@@ -314,8 +319,7 @@ class RuleSet:
             for seg in candidates:
                 a, b = starts[seg], ends[seg]
                 if b > a and (self._always_match or self._may_match(set(lowers[a:b]))):
-                    for match_id, s, e in self.matcher(doc[a:b]):
-                        add("patroon", match_id, a + s, a + e)
+                    add("patroon", [(match_id, a + s, a + e) for match_id, s, e in self.matcher(doc[a:b])])
         cache = self._extra_cache
         # per distinct form only (numpy): a Token object is made for a new form (its first occurrence, whose
         # NORM the cache keeps) and for the hits alone; the hits come out in token order as before
@@ -332,7 +336,6 @@ class RuleSet:
         if not hit_forms:
             return out
         seg = 0
-        n_seg = len(segments)
         for i in np.flatnonzero(np.isin(arr[:, 0], np.asarray(hit_forms, dtype=np.uint64))).tolist():
             if i in covered:
                 continue
