@@ -189,29 +189,40 @@ class Engine:
             turn_probs = probs[i] if probs else {}
             if not cands and not turn_probs:
                 continue
-            selected: dict[str, tuple[Candidate, str]] = {}
             if not turn_probs:  # rules only: the common, fast path
-                for code, cand in cands.items():
-                    if cand.score >= RULE_THRESHOLD:
-                        selected[code] = (cand, "rules")
-            else:
-                for code in set(cands) | set(turn_probs):
-                    cand = cands.get(code)
-                    rule = cand.score if cand else 0.0
-                    p = turn_probs.get(code)
-                    cp = params.get(code)
-                    if p is not None and cp is not None and not cp.rules_only:
-                        score, threshold = cp.combine(rule, p), cp.threshold
-                        rule_fired, model_fired = rule >= RULE_THRESHOLD, p >= 0.5
-                        source = "both" if rule_fired == model_fired else ("rules" if rule_fired else "model")
-                    else:
-                        score, threshold, source = rule, RULE_THRESHOLD, "rules"
-                    if score < threshold:
-                        continue
-                    evidence = list(cand.all_evidence()) if cand else []
-                    if source in ("model", "both"):
-                        evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
-                    selected[code] = (Candidate(code, score, evidence), source)
+                chosen = {code: cand for code, cand in cands.items() if cand.score >= RULE_THRESHOLD}
+                if not chosen:
+                    continue
+                if len(chosen) > 1:
+                    chosen = most_specific(chosen, self.index)
+                end = max(u.end, u.start + 1)
+                for code in sorted(chosen):
+                    cand = chosen[code]
+                    evidence = cand.all_evidence()
+                    out.append(Suggestion(
+                        transcript=t.name, turn=u.index, start=u.start, end=end, code=code,
+                        score=round(min(1.0, cand.score), 4), evidence=evidence, source="rules",
+                        fingerprint=evidence_fingerprint(code, evidence),
+                    ))
+                continue
+            selected: dict[str, tuple[Candidate, str]] = {}
+            for code in set(cands) | set(turn_probs):
+                cand = cands.get(code)
+                rule = cand.score if cand else 0.0
+                p = turn_probs.get(code)
+                cp = params.get(code)
+                if p is not None and cp is not None and not cp.rules_only:
+                    score, threshold = cp.combine(rule, p), cp.threshold
+                    rule_fired, model_fired = rule >= RULE_THRESHOLD, p >= 0.5
+                    source = "both" if rule_fired == model_fired else ("rules" if rule_fired else "model")
+                else:
+                    score, threshold, source = rule, RULE_THRESHOLD, "rules"
+                if score < threshold:
+                    continue
+                evidence = list(cand.all_evidence()) if cand else []
+                if source in ("model", "both"):
+                    evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
+                selected[code] = (Candidate(code, score, evidence), source)
             if len(selected) > 1:
                 kept = most_specific({k: c for k, (c, _) in selected.items()}, self.index)
             else:
@@ -230,5 +241,9 @@ class Engine:
 
 def evidence_fingerprint(code: str, evidence: list[Evidence]) -> str:
     """Same reasons → same fingerprint (scores left out, so retraining alone does not reopen a rejection)."""
-    parts = sorted({(e.start, e.end, e.rule) for e in evidence})
-    return format(zlib.crc32(repr((code, parts)).encode()), "08x")
+    if len(evidence) == 1:
+        e = evidence[0]
+        parts = [(e.start, e.end, e.rule)]
+    else:
+        parts = sorted({(e.start, e.end, e.rule) for e in evidence})
+    return "%08x" % zlib.crc32(repr((code, parts)).encode())
