@@ -116,13 +116,13 @@ class Engine:
         """
         want_model_text = self.model is not None if model_texts is None else model_texts
         chunks: list[tuple[int, list[int], list[tuple[int, int]], str]] = []  # (transcript, turns, spans, text)
+        turn_texts = [[t.turn_text(u) for u in t.turns] for t in transcripts]
         for ti, t in enumerate(transcripts):
             turn_ids: list[int] = []
             spans: list[tuple[int, int]] = []
             parts: list[str] = []
             size = 0
-            for u in t.turns:
-                text = t.turn_text(u)
+            for u, text in zip(t.turns, turn_texts[ti]):
                 if size and size + len(text) > CHUNK_CHARS:
                     chunks.append((ti, turn_ids, spans, " ".join(parts)))
                     turn_ids, spans, parts, size = [], [], [], 0
@@ -132,7 +132,6 @@ class Engine:
                 size += len(text) + 1
             chunks.append((ti, turn_ids, spans, " ".join(parts)))
         hits: list[list[list]] = [[[] for _ in t.turns] for t in transcripts]
-        turn_texts = [[t.turn_text(u) for u in t.turns] for t in transcripts]
         moderators = [moderator_speakers([u.speaker for u in t.turns], texts, t.meta.extra)
                       for t, texts in zip(transcripts, turn_texts)]
         mtexts: list[list[str]] = [["" for _ in t.turns] for t in transcripts]

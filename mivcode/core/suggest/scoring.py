@@ -26,7 +26,7 @@ from functools import lru_cache
 from mivcode.core.codebook import top_level_of
 from mivcode.core.model import Code, Evidence, Turn
 from mivcode.core.suggest.dutch import is_moderator, is_question
-from mivcode.core.suggest.rules import Hit
+from mivcode.core.suggest.rules import WEIGHTS, Hit
 
 RULE_THRESHOLD = 0.55
 WINDOW = 3
@@ -144,6 +144,8 @@ def generic_theme(codes: list[Code], by_id: dict[str, Code], theme: dict[str, st
 
 
 def _noisy_or(hits: list[Hit], feedback: dict[tuple[str, str], float] | None = None) -> float:
+    if len(hits) == 1 and not feedback:  # the usual case: one word, 1 - (1 - w) as below
+        return 1.0 - (1.0 - WEIGHTS.get(hits[0].kind, 0.6))
     per_keyword: dict[str, float] = {}
     for h in hits:  # one vote per distinct word said, however many keywords it matches
         key = h.text.lower()
@@ -201,7 +203,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
         else:
             scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
                       else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
-        if not moderator[i] and len(texts[i].split()) >= MIN_CONTEXT_WORDS:
+        if not moderator[i] and len(texts[i].split(None, MIN_CONTEXT_WORDS)) >= MIN_CONTEXT_WORDS:
             _carry_over(i, scored, themes, turns, moderator)
         if topics[i]:
             _add_topic(scored, topics[i], turns)
@@ -271,17 +273,18 @@ def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Can
                 scored[cand.code] = Candidate(cand.code, s, old.evidence, (turns[j].index, cand), old.hits, old.offset)
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _substantive(text: str) -> bool:
     """Not a backchannel ("Ja, klopt.", "Nee, is goed."): at least two words besides agreement and filler."""
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < TOPIC_MIN_WORDS:
-        return False
-    other = 0
-    for w in words:
-        if w not in _BACKCHANNEL:
+    count = other = 0
+    for m in _WORD.finditer(text.lower()):  # stops at the first words that decide it
+        count += 1
+        if m.group() not in _BACKCHANNEL:
             other += 1
-            if other >= 2:
-                return True
+        if other >= 2 and count >= TOPIC_MIN_WORDS:
+            return True
     return False
 
 
