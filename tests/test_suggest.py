@@ -607,3 +607,28 @@ def test_bundled_codebook_patterns_for_everyday_phrasings(miv_project, tmp_path,
 def test_normalising_hoort_erbij_is_not_belonging(miv_project, tmp_path):
     found = suggestions_for(miv_project, tmp_path, "Ze zeggen dat het er gewoon bij hoort, dat geroep.")
     assert "erbij_horen" not in found, found
+
+
+def test_suggestions_do_not_depend_on_the_hash_seed(tmp_path):
+    """A rejection is kept by the evidence fingerprint: it must be the same in every process."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json\n"
+        "from mivcode.core.codebook import default_codebook_path, load_codebook\n"
+        "from mivcode.core.suggest.engine import Engine\n"
+        "from mivcode.core.importers.turn_builder import Segment, build_transcript\n"
+        "t = build_transcript('t', [Segment('Student 1', 'Hij schreeuwne en dreigdde en discrimineerdde iedereen.')])\n"
+        "e = Engine(load_codebook(default_codebook_path()).codes)\n"
+        "(a,) = e.analyse([t])\n"
+        "print(json.dumps(sorted((s.code, s.fingerprint, [x.rule for x in s.evidence]) for s in e.suggest(a))))\n"
+    )
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outs.add(subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                                check=True).stdout)
+    assert len(outs) == 1 and json.loads(outs.pop())

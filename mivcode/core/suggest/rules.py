@@ -389,8 +389,10 @@ class RuleSet:
                     break
         if out or w in known or n < MIN_FUZZY_LEN:
             return tuple(out.values())
-        for probe in {w, key}:
-            if probe is key and len(key) < 8:
+        # the word, then its stem: a fixed order, so the rule named in the evidence (and the fingerprint that
+        # keeps a rejection) does not depend on the hash seed of the process
+        for probe, is_stem in ((w, False), (key, True)):
+            if is_stem and (key == w or len(key) < 8):
                 continue  # short stems are too close to each other (klein ~ kleiner)
             limit = 1 if len(probe) <= 8 else 2
             for length in range(len(probe) - limit, len(probe) + limit + 1):
