@@ -632,3 +632,25 @@ def test_suggestions_do_not_depend_on_the_hash_seed(tmp_path):
         outs.add(subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                                 check=True).stdout)
     assert len(outs) == 1 and json.loads(outs.pop())
+
+
+def test_suggest_force_recomputes_and_keeps_reviews(tmp_path, small_codebook, small_transcript):
+    from click.testing import CliRunner
+
+    from mivcode.cli import main
+
+    path = tmp_path / "p.miv"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(path), "--codebook", str(small_codebook)]).exit_code == 0
+    assert runner.invoke(main, ["import", str(path), str(small_transcript)]).exit_code == 0
+    first = runner.invoke(main, ["suggest", str(path), "--json"])
+    rows = [json.loads(x) for x in first.stdout.splitlines()]
+    assert rows
+    r = rows[0]
+    assert runner.invoke(main, ["reject", str(path), r["transcript"], str(r["turn"]), r["code"]]).exit_code == 0
+    assert "1 transcript(en) herberekend" in runner.invoke(main, ["suggest", str(path), "--force"]).stderr
+    again = runner.invoke(main, ["suggest", str(path), "--json"])
+    after = {(x["turn"], x["code"]): x["status"] for x in map(json.loads, again.stdout.splitlines())}
+    assert after[(r["turn"], r["code"])] == "rejected"
+    quiet = runner.invoke(main, ["suggest", str(path)])
+    assert "0 transcript(en) herberekend, 1 ongewijzigd" in quiet.stderr

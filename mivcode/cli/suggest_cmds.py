@@ -43,13 +43,15 @@ def suggestion_row(s) -> dict:
 @click.option("--transcript", "transcript", help="Only this transcript.")
 @click.option("--status", type=click.Choice(["open", "accepted", "rejected"]), help="Only suggestions with this status.")
 @click.option("--why", is_flag=True, help="Show the rule or model behind every piece of evidence.")
+@click.option("--force", is_flag=True, help="Recompute every transcript, not only what changed (reviews are kept).")
 @json_option
-def suggest(project: str, transcript: str | None, status: str | None, why: bool, as_json: bool) -> None:
+def suggest(project: str, transcript: str | None, status: str | None, why: bool, force: bool, as_json: bool) -> None:
     """Compute code suggestions (only where something changed) and list them."""
     from mivcode.core.suggest.service import refresh_suggestions
 
     with open_project(project) as p:
-        report = refresh_suggestions(p, [transcript] if transcript else None, _progress_printer(not as_json))
+        report = refresh_suggestions(p, [transcript] if transcript else None, _progress_printer(not as_json),
+                                     force=force)
         found = p.suggestions(transcript, status=status)
     if not as_json:
         click.echo(
