@@ -502,24 +502,22 @@ class CodingScreen(Screen):
             saved)
 
     def action_undo(self) -> None:
-        op = self._edit(t("key.undo"), self.project.undo, self.coder)
-        if op is FAILED:
-            return
-        if op is None:
-            self.say(t("coding.nothing_undo"))
-            return
-        self.reload_annotations()
-        self.say(t("coding.undone", what=describe_op(op)))
+        self._step(redo=False)
 
     def action_redo(self) -> None:
-        op = self._edit(t("key.redo"), self.project.redo, self.coder)
+        self._step(redo=True)
+
+    def _step(self, *, redo: bool) -> None:
+        """Undo or redo from the event log (also what was done before a restart)."""
+        name = "redo" if redo else "undo"
+        op = self._edit(t(f"key.{name}"), self.project.redo if redo else self.project.undo, self.coder)
         if op is FAILED:
             return
         if op is None:
-            self.say(t("coding.nothing_redo"))
+            self.say(t(f"coding.nothing_{name}"))
             return
         self.reload_annotations()
-        self.say(t("coding.redone", what=describe_op(op)))
+        self.say(t("coding.redone" if redo else "coding.undone", what=describe_op(op)))
 
     # -- filters ---------------------------------------------------------------------------
 
