@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
@@ -12,6 +11,7 @@ from mivcode.cli.base import (
 from mivcode.core.codebook import default_codebook_path, load_codebook, parse_codebook_text
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
+from mivcode.core.files import read_input_text
 from mivcode.core.importers.batch import meta_from_mapping, parse_meta_flags
 
 
@@ -152,12 +152,7 @@ def codebook(project: str, as_json: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def codebook_check(file: str) -> None:
     """Validate a codebook file; errors as FILE:LINE: problem."""
-    try:
-        text = Path(file).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{file}: codebook file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: cannot read ({exc.__class__.__name__})") from None
+    text = read_input_text(file, "codebook file")
     book, errors = parse_codebook_text(text, file)
     for w in book.warnings:
         click.echo(f"warning: {w}", err=True)

@@ -36,6 +36,7 @@ from pathlib import Path
 import yaml
 
 from mivcode.core.errors import InputError
+from mivcode.core.files import read_input_text
 from mivcode.core.model import Code
 
 ID_RE = re.compile(r"^[a-z0-9_]+$")
@@ -284,12 +285,7 @@ def validate_structure(codes: list[Code], path: str = "<codebook>") -> list[str]
 def load_codebook(path: str | Path) -> Codebook:
     """Load and validate, raising one InputError that lists every problem."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{p}: codebook file not found") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError(f"{p}: cannot read codebook ({exc.__class__.__name__})") from None
+    text = read_input_text(p, "codebook file")
     book, errors = parse_codebook_text(text, str(p))
     if errors:
         raise InputError(errors[0], details=errors)

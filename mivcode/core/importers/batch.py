@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mivcode.core.errors import InputError
+from mivcode.core.files import read_input
 from mivcode.core.importers.plaintext import read_markdown, read_plaintext
 from mivcode.core.importers.subtitles import read_srt, read_vtt
 from mivcode.core.importers.text_decoding import decode_bytes
@@ -99,13 +100,7 @@ class ManifestRow:
 
 
 def read_manifest(path: Path) -> list[ManifestRow]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: manifest not found") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read manifest ({exc.strerror})") from None
-    text, _ = decode_bytes(data, str(path))
+    text, _ = decode_bytes(read_input(path, "manifest"), str(path))
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -131,10 +126,10 @@ def _manifest_rows(path: Path, reader: csv.DictReader) -> list[ManifestRow]:
             raise InputError(f"{path}:{lineno}: row has no file name")
         file_path = (path.parent / values["file"]).resolve()
         if file_path in seen:
-            raise InputError(f"{path}:{lineno}: '{values['file']}' is listed twice")
+            raise InputError(f"{path}:{lineno}: {values['file']!r} is listed twice")
         seen.add(file_path)
         if not file_path.exists():
-            raise InputError(f"{path}:{lineno}: names a missing file '{values['file']}'")
+            raise InputError(f"{path}:{lineno}: names a missing file {values['file']!r}")
         name = values.get("name") or None
         if name is not None:
             check_transcript_name(name, f"{path}:{lineno}")
@@ -153,10 +148,7 @@ def read_transcript_file(path: Path, name: str | None = None, meta: TranscriptMe
         raise InputError(f"{path}: is a folder, not a transcript file")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB, not a transcript")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_input(path, "transcript file")
     reader, merge = READERS[ext]
     segments = reader(data, str(path))
     if not any(s.speaker for s in segments):

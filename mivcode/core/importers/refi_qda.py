@@ -35,6 +35,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from mivcode.core.codebook import COLOR_RE, ID_RE, RESERVED_SHORTCUTS, Codebook, validate_structure
 from mivcode.core.errors import InputError
+from mivcode.core.files import read_input
 from mivcode.core.importers.turn_builder import content_hash, split_speaker
 from mivcode.core.model import ORIGINS, STANDARD_META, Code, Transcript, TranscriptMeta, Turn
 from mivcode.core.store import exports as export_rows
@@ -520,12 +521,7 @@ def _guid(value: str | None) -> str:
 def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
     """Bring a REFI-QDA project into `project` in one transaction."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: file not found") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+    data = read_input(p)
     if not data:
         raise InputError(f"{p}: empty file, not a REFI-QDA project")
     arc = _Archive(data, str(p))
@@ -762,12 +758,7 @@ def _timestamp(value) -> str | None:
 def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
     """Add the codes of a REFI-QDA codebook (`.qdc`, or the codebook inside a `.qde`)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: file not found") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+    data = read_input(p)
     if len(data) > MAX_MEMBER_BYTES:
         raise InputError(f"{p}: {len(data) // 2**20} MB is too large for a codebook")
     if not data.strip():

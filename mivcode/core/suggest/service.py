@@ -19,6 +19,7 @@ import numpy as np
 from mivcode.core import history
 from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
+from mivcode.core.files import read_input_text
 from mivcode.core.model import CONSENSUS_CODER, Coding, Suggestion, Transcript
 from mivcode.core.store import codings as coding_rows
 from mivcode.core.store import suggestions as rows
@@ -397,12 +398,7 @@ def import_codings(project, path: str | Path, coder: str) -> int:
     import is one undoable action.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{p}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: cannot read ({exc.__class__.__name__})") from None
+    text = read_input_text(p, "codings CSV")
     try:  # read every row first: csv.Error (a field over 128 KB, a broken quote) is the file's fault
         reader = csv.DictReader(text.splitlines())
         fieldnames, rows = reader.fieldnames, list(reader)
