@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,15 @@ Student 2: Ze namen liever iemand anders aan, zeg maar.
 Student 1: En op het plein wordt soms gevochten, maar dat hoort erbij.
 Gespreksleider: Dank jullie wel.
 """
+
+
+def dump(path: Path) -> list[str]:
+    """Every table of a project file as SQL: compared before and after a refused action to prove nothing changed."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
 
 
 @pytest.fixture(autouse=True)

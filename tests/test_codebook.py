@@ -6,7 +6,6 @@ import pytest
 
 from mivcode.core.codebook import default_codebook_path, dump_codebook, load_codebook, parse_codebook_text
 from mivcode.core.errors import InputError
-from mivcode.core.project import Project
 
 THEMES = {
     "discriminatie", "online_veiligheid", "lhbtiq", "diversiteit_inclusie", "agressie_geweld",

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from mivcode.core.codebook import MAX_YAML_DEPTH, Codebook, load_codebook, parse_codebook_text
 from mivcode.core.errors import InputError
 from mivcode.core.project import Project
+from tests.conftest import dump
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -140,14 +141,13 @@ def test_cli_reports_one_line_and_exit_1(name, tmp_path):
 
 
 def test_bad_codebook_load_leaves_project_untouched(project: Project, tmp_path):
-    import sqlite3
 
     f = tmp_path / "nieuw.yaml"
     f.write_text(CRAFTED["billion laughs in definition"], encoding="utf-8")
-    before = list(sqlite3.connect(project.path).iterdump())
+    before = dump(project.path)
     with pytest.raises(InputError):
         project.apply_codebook(load_codebook(f))
-    assert list(sqlite3.connect(project.path).iterdump()) == before
+    assert dump(project.path) == before
 
 
 def test_deep_parent_chain_validates_in_linear_time():

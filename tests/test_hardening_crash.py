@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import dump
 
 HARNESS = Path(__file__).resolve().parent.parent / "scripts" / "kill_harness.py"
 
@@ -89,7 +90,6 @@ def test_replay_check_catches_a_change_without_its_log_entry(harness, tmp_path):
 
 def test_disk_full_saves_nothing_and_says_so(project, tmp_path):
     """SQLITE_FULL mid-action: one clear error, the project exactly as before, and it keeps working."""
-    import sqlite3
 
     from mivcode.core.errors import ProjectError
 
@@ -97,12 +97,12 @@ def test_disk_full_saves_nothing_and_says_so(project, tmp_path):
     big.write_text("".join(f"Student {i % 5}: beurt {i} " + "tekst " * 30 + "\n" for i in range(5000)),
                    encoding="utf-8")
     project.add_coding("fg_roc_studenten", 1, "racisme", "anna")
-    before = list(sqlite3.connect(project.path).iterdump())
+    before = dump(project.path)
     pages = project.store.conn.execute("PRAGMA page_count").fetchone()[0]
     project.store.conn.execute(f"PRAGMA max_page_count = {pages + 3}")  # the disk is (nearly) full
     with pytest.raises(ProjectError, match="disk is full: this action was not saved"):
         project.import_files([big])
-    assert list(sqlite3.connect(project.path).iterdump()) == before
+    assert dump(project.path) == before
     assert project.store.integrity_ok()
     project.store.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
     project.import_files([big])

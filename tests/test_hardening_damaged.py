@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from mivcode.cli import main
 from mivcode.core.project import Project
+from tests.conftest import dump
 
 T = "fg_roc_studenten"
 COMMANDS = [
@@ -104,7 +105,6 @@ def test_installed_cli_on_a_damaged_file(sound: Path):
 
 def test_undo_onto_a_removed_code_is_not_called_damage(project: Project, tmp_path: Path, small_codebook: Path):
     """Undoing an 'uncode' after its code left the codebook: a clear refusal, the file untouched and sound."""
-    import sqlite3
 
     project.add_coding(T, 0, "agressie_geweld", "anna")
     project.remove_codings(T, 0, "agressie_geweld", "anna")
@@ -119,10 +119,10 @@ def test_undo_onto_a_removed_code_is_not_called_damage(project: Project, tmp_pat
     project.apply_codebook(load_codebook(smaller), coder="lead")
     path = project.path
     project.close()
-    before = list(sqlite3.connect(path).iterdump())
+    before = dump(path)
     r = _run(["undo", "{p}", "--coder", "anna"], path)
     assert r.exit_code == 1, r.output
     assert "no longer fits the project" in r.output and "damaged" not in r.output, r.output
-    assert list(sqlite3.connect(path).iterdump()) == before
+    assert dump(path) == before
     with Project.open(path) as p:
         assert p.store.integrity_ok() and p.codings() == []

@@ -4,7 +4,6 @@ a hang, a file written outside the project, or a half-written project."""
 from __future__ import annotations
 
 import io
-import sqlite3
 import subprocess
 import unicodedata
 import zipfile
@@ -15,22 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mivcode.core.errors import InputError
-from mivcode.core.importers.batch import READERS, plan_import, read_transcript_file
+from mivcode.core.importers.batch import plan_import, read_transcript_file
 from mivcode.core.importers.text_decoding import decode_bytes
 from mivcode.core.project import Project
+from tests.conftest import dump
 
 FUZZ = settings(max_examples=80, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 EXTS = [".txt", ".md", ".vtt", ".srt", ".docx"]
 
 
-def dump(path: Path) -> list[str]:
-    """Everything in the project file, as SQL: equal dumps = nothing was written."""
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def check_transcript(t) -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from mivcode.core.errors import InputError, ProjectError
 from mivcode.core.project import Project
+from tests.conftest import dump
 
 merge = pytest.importorskip("mivcode.core.team.merge")
 
@@ -26,12 +27,6 @@ FUZZ = settings(max_examples=40, deadline=None,
 T = "fg_roc_studenten"
 
 
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import sqlite3
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 
 from mivcode.core.errors import InputError
 from mivcode.core.project import Project
+from tests.conftest import dump
 
 refi = pytest.importorskip("mivcode.core.importers.refi_qda")
 refi_export = pytest.importorskip("mivcode.core.exports.refi_export")
@@ -25,12 +25,6 @@ FUZZ = settings(max_examples=60, deadline=None,
 NS = 'xmlns="urn:QDA-XML:project:1.0"'
 
 
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ ProjectError leaving the file byte-for-byte as it was.
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from mivcode.core.codebook import parse_codebook_text
 from mivcode.core.errors import MivcodeError
 from mivcode.core.project import Project
+from tests.conftest import dump as _dump
 
 T = "fg"
 CODERS = ["anna", "bram"]
@@ -34,12 +34,6 @@ def _book(codes: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 class Session(RuleBasedStateMachine):

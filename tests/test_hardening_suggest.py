@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from mivcode.core.codebook import load_codebook
 from mivcode.core.errors import InputError
 from mivcode.core.project import Project
+from tests.conftest import dump
 
 service = pytest.importorskip("mivcode.core.suggest.service")
 
@@ -88,16 +89,15 @@ def test_bad_spacy_patterns_are_one_line(tmp_path: Path, patterns):
                               '"', "turn", "code", "transcript"]), max_size=4), max_size=6).map(
     lambda rows: "\n".join(",".join(r) for r in [["transcript", "turn", "code"], *rows]).encode()))
 def test_import_codings_csv(project: Project, tmp_path_factory, data):
-    import sqlite3
 
     f = tmp_path_factory.mktemp("csv") / "codings é.csv"
     f.write_bytes(data)
-    before = list(sqlite3.connect(project.path).iterdump())
+    before = dump(project.path)
     try:
         n = service.import_codings(project, f, "anna")
     except InputError as exc:
         assert "\n" not in str(exc).strip()
-        assert list(sqlite3.connect(project.path).iterdump()) == before
+        assert dump(project.path) == before
     else:
         assert n <= len(project.codings(coder="anna"))  # new codings are all there (a repeat counts once)
         _check_suggestions(project)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import sqlite3
 from pathlib import Path
 
 import docx
@@ -12,6 +11,7 @@ import pytest
 from mivcode.core.errors import InputError
 from mivcode.core.importers.batch import read_transcript_file
 from mivcode.core.project import Project
+from tests.conftest import dump
 
 DIALOGUE = [
     ("Gespreksleider", "Welkom. Hoe veilig voelen jullie je op school?"),
@@ -208,12 +208,6 @@ def test_manifest_alone_imports_the_files_it_lists(tmp_path, small_codebook, sma
 # -- bad input leaves the project unchanged ------------------------------------
 
 
-def dump(path: Path) -> list:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 def _bad_inputs(tmp_path: Path, good: Path) -> dict[str, tuple[list[Path], Path | None, str]]:

@@ -18,7 +18,7 @@ def make_schema_v1(path, small_codebook_text: str | None = None) -> None:
     """A project file exactly as the first shipped schema left it, with one transcript and one coding."""
     con = sqlite3.connect(path)
     con.executescript(MIGRATIONS[0])
-    con.execute(f"PRAGMA user_version = 1")
+    con.execute("PRAGMA user_version = 1")
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     con.execute("INSERT INTO meta VALUES ('written_with', '0.0.1')")
     con.execute("INSERT INTO coders (name, created_at) VALUES ('ann', '2024-01-01')")
