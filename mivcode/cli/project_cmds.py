@@ -278,9 +278,6 @@ def doctor() -> None:
     click.echo(f"mivcode {__version__}, Python {platform.python_version()}, spaCy {spacy.__version__}, "
                f"Textual {textual.__version__}")
     click.echo(f"config: {config_path()} (coder: {resolve_coder(None, settings)}, language: {settings.language})")
-    try:
-        from mivcode.core.suggest.pipeline import describe_pipeline
-    except ImportError:
-        click.echo("spaCy pipeline: (suggestions not available)")
-    else:
-        click.echo(f"spaCy pipeline: {describe_pipeline(settings.spacy_model)}")
+    from mivcode.core.suggest.pipeline import describe_pipeline
+
+    click.echo(f"spaCy pipeline: {describe_pipeline(settings.spacy_model)}")

@@ -88,11 +88,9 @@ def load_reference_codings(project: Project, csv_path: Path, coder: str = EXAMPL
 
 
 def compute_suggestions(project: Project) -> int:
-    """Open suggestions so the demo shows the a/x review flow at once; skipped if the engine is unavailable."""
-    try:
-        from mivcode.core.suggest.service import refresh_suggestions
-    except ImportError:
-        return 0
+    """Open suggestions so the demo shows the a/x review flow at once."""
+    from mivcode.core.suggest.service import refresh_suggestions  # lazy: loads spaCy
+
     try:
         refresh_suggestions(project)
     except MivcodeError:

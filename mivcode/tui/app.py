@@ -7,12 +7,10 @@ CLI uses), the coder, the settings, and the commands every screen shares
 
 from __future__ import annotations
 
-import inspect
-
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 from mivcode.core.config import Settings, load_settings, save_settings
 from mivcode.core.project import Project
@@ -110,22 +108,9 @@ class MivApp(App):
         self.push_screen(RetrievalScreen())
 
     def action_adjudication(self) -> None:
-        """Open the team helper's adjudication screen when it is installed."""
-        try:
-            from mivcode.tui.screens import adjudication
-        except ImportError:
-            self.notify(t("app.no_adjudication"), severity="warning")
-            return
-        cls = getattr(adjudication, "AdjudicationScreen", None)
-        if cls is None:  # renamed? take the module's first full screen
-            cls = next((c for c in vars(adjudication).values() if inspect.isclass(c) and issubclass(c, Screen)
-                        and not issubclass(c, ModalScreen) and c.__module__ == adjudication.__name__), None)
-        if cls is None:
-            self.notify(t("app.no_adjudication"), severity="warning")
-            return
-        params = inspect.signature(cls).parameters
-        kwargs = {k: v for k, v in (("project", self.project), ("coder", self.coder)) if k in params}
-        self.push_screen(cls(**kwargs))
+        from mivcode.tui.screens.adjudication import AdjudicationScreen
+
+        self.push_screen(AdjudicationScreen(self.project, coder=self.coder))
 
     def action_help(self) -> None:
         from mivcode.tui.screens.help import HelpScreen
@@ -169,24 +154,25 @@ class MivApp(App):
 
     # -- background work shared by screens -------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="app-suggest")
+    @work(thread=True, exclusive=True, group="app-suggest", exit_on_error=False)
     def refresh_suggestions_in_background(self) -> None:
         """After a codebook edit: recompute suggestions for every transcript without blocking anyone."""
-        try:
-            from mivcode.core.suggest.service import refresh_suggestions
-        except ImportError:
-            return
+        from mivcode.core.suggest.service import refresh_suggestions  # lazy: spaCy loads only when needed
+
         self.call_from_thread(self.notify, t("codebook.refreshing"))
         refresh_suggestions(self.project, transcripts=None, progress=None)
         self.call_from_thread(self.notify, t("coding.suggest_done"))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed background refresh is reported; coding goes on (screens handle their own workers)."""
+        if event.worker.group == "app-suggest" and event.state == WorkerState.ERROR:
+            self.notify(t("coding.suggest_failed", error=event.worker.error), severity="error")
+
     def pipeline_description(self) -> str:
         """Which spaCy pipeline the suggestions use (may load spaCy: call from a worker)."""
         if self._pipeline is None:
-            try:
-                from mivcode.core.suggest.pipeline import describe_pipeline
-            except ImportError:
-                return t("help.pipeline_missing")
+            from mivcode.core.suggest.pipeline import describe_pipeline
+
             try:
                 self._pipeline = describe_pipeline(self.settings.spacy_model)
             except Exception as exc:  # a broken model must not break the help screen

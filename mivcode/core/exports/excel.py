@@ -55,7 +55,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "share_note": "Aandeel beurten = beurten met het thema / alle beurten (incl. gespreksleider).",
         "metric": "Maat", "value": "Waarde", "project": "Project", "made": "Gemaakt",
         "n_transcripts": "Transcripten", "n_segments": "Gecodeerde fragmenten", "coders": "Codeurs",
-        "sheets": "Tabbladen", "agreement_missing": "Overeenstemming: niet beschikbaar (module ontbreekt)",
+        "sheets": "Tabbladen",
         "agreement_single": "Overeenstemming: niet van toepassing (minder dan twee codeurs)",
         "only_institution": "Alleen {name}: transcripten en citaten van andere instellingen staan niet in dit bestand.",
         "agreement_all": "Overeenstemming over het hele project (alle instellingen): de betrouwbaarheid van het "
@@ -86,7 +86,6 @@ HEADINGS: dict[str, dict[str, str]] = {
         "share_note": "Share of turns = turns with the theme / all turns (moderator included).",
         "metric": "Measure", "value": "Value", "project": "Project", "made": "Made",
         "n_transcripts": "Transcripts", "n_segments": "Coded segments", "coders": "Coders", "sheets": "Sheets",
-        "agreement_missing": "Agreement: not available (module missing)",
         "agreement_single": "Agreement: not applicable (fewer than two coders)",
         "only_institution": "Only {name}: transcripts and quotes of other institutions are not in this file.",
         "agreement_all": "Agreement over the whole project (all institutions): the reliability of the coding itself.",
@@ -382,14 +381,12 @@ def _codebook(wb, data: fq.ReportData, h, label, min_cell: int | None = None) ->
 
 
 def _agreement(project, data: fq.ReportData, h) -> tuple[list[dict], str | None]:
-    """Agreement rows when two or more coders coded; the statistics module may not exist yet."""
+    """Agreement rows when two or more coders coded."""
     human = [c for c in data.coders if c != fq.CONSENSUS_CODER]
     if len(human) < 2:
         return [], h["agreement_single"]
-    try:
-        from mivcode.core.team.agreement import agreement_table  # lazy: written alongside this module
-    except ImportError:
-        return [], h["agreement_missing"]
+    from mivcode.core.team.agreement import agreement_table  # lazy: numpy work only when coders compare
+
     return list(agreement_table(project, coders=human, level="turn")), None
 
 

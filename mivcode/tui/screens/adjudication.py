@@ -30,11 +30,7 @@ from mivcode.core.project import Project
 from mivcode.core.team import consensus
 from mivcode.core.team.consensus import TurnComparison
 
-try:  # the app's language setting, when the UI package is there
-    from mivcode.tui.i18n import language as _ui_language
-except ImportError:  # pragma: no cover - the screen also runs on its own
-    def _ui_language() -> str:
-        return "nl"
+from mivcode.tui.i18n import language as _ui_language
 
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -456,13 +452,10 @@ class AdjudicationApp(App):
         self.coder = coder
 
     def on_mount(self) -> None:
-        try:
-            from mivcode.core.config import load_settings
-            from mivcode.tui.i18n import set_language
+        from mivcode.core.config import load_settings
+        from mivcode.tui.i18n import set_language
 
-            set_language(load_settings().language)
-        except ImportError:  # pragma: no cover
-            pass
+        set_language(load_settings().language)
         self.push_screen(AdjudicationScreen(self.project, self.coders, self.coder), lambda _: self.exit())
 
 

@@ -177,7 +177,7 @@ class CodingScreen(Screen):
         self.start_turn = turn
         self._load_worker(name)
 
-    @work(thread=True, exclusive=True, group="coding-load")
+    @work(thread=True, exclusive=True, group="coding-load", exit_on_error=False)
     def _load_worker(self, name: str) -> None:
         data = self._read(name)
         self.app.call_from_thread(self._loaded, data)
@@ -624,13 +624,9 @@ class CodingScreen(Screen):
             return
         self._suggest_worker([self.transcript_name])
 
-    @work(thread=True, exclusive=True, group="suggest")
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _suggest_worker(self, transcripts: list[str] | None) -> str:
-        try:
-            from mivcode.core.suggest.service import refresh_suggestions
-        except ImportError:
-            self.app.call_from_thread(self.app.notify, t("coding.suggest_missing"), severity="warning")
-            return "missing"
+        from mivcode.core.suggest.service import refresh_suggestions  # lazy: loads spaCy
 
         def progress(*args, **kwargs) -> None:
             frac = _fraction(*args, **kwargs)
@@ -648,13 +644,9 @@ class CodingScreen(Screen):
             return
         self._train_worker()
 
-    @work(thread=True, exclusive=True, group="train")
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train_worker(self) -> str:
-        try:
-            from mivcode.core.suggest.service import train_model
-        except ImportError:
-            self.app.call_from_thread(self.app.notify, t("coding.suggest_missing"), severity="warning")
-            return "missing"
+        from mivcode.core.suggest.service import train_model
 
         def progress(*args, **kwargs) -> None:
             frac = _fraction(*args, **kwargs)
