@@ -422,6 +422,41 @@ def test_bundled_codebook_compiles_and_expanded_patterns_match_like_the_matcher(
                 assert {(doc[s:e].start_char, doc[s:e].end_char) for s, e in want} <= got, (code.id, text)
 
 
+def test_pipeline_with_its_own_lemmatizer_matches_token_by_token_like_the_lookup_path(tmp_path, nlp_pipeline):
+    """A trained pipeline's lemma of a word can differ per sentence, so there the matcher checks each token
+    instead of deciding once per word form; where the lemmas are the same, both ways find the same hits."""
+    from mivcode.core.codebook import default_codebook_path, load_codebook
+    from mivcode.core.suggest.rules import RuleSet
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "nl_lemma")
+    model = load_pipeline(str(tmp_path / "nl_lemma"))
+    book = load_codebook(default_codebook_path())
+    per_token = RuleSet(model.nlp, book.codes)
+    assert per_token.contextual_lemmas and not RuleSet(nlp_pipeline.nlp, book.codes).contextual_lemmas
+    per_form = RuleSet(model.nlp, book.codes)
+    per_form.contextual_lemmas = False
+    turns = ["Ik werd gepest vanwege mijn afkomst.", "Ze lachten me uit en scholden me uit.",
+             "Hij bleef aan me zitten, ik durf het niet te melden.", "Die stagediscriminatie is echt erg.",
+             "Er ging een pestfilmpje rond in de groepsapp.", "Dat hoort er gewoon bij, je went eraan.",
+             "Ze floten me na en die discrimminatie ook.", "Nee."]
+    text = " ".join(turns)
+    spans, pos = [], 0
+    for t in turns:
+        spans.append((pos, pos + len(t)))
+        pos += len(t) + 1
+    def hits(rules):
+        return [sorted((h.code, h.start, h.end, h.kind) for h in turn)
+                for turn in rules.match_segments(model.nlp(text), spans, text)]
+    got = hits(per_token)
+    assert got == hits(per_form)
+    assert sum(map(len, got)) >= 10 and not got[-1]
+    for turn, found in zip(turns, per_token.match_segments(model.nlp(text), spans, text)):
+        assert all(turn[h.start:h.end] == h.text for h in found)
+
+
 @pytest.mark.skipif(not (Path(__file__).parent.parent / "transcripts_example" / "reference_codings.csv").exists(),
                     reason="bundled examples not present")
 def test_bundled_examples_rules_find_most_coded_themes(tmp_path, nlp_pipeline):

@@ -117,9 +117,13 @@ class Coding:
     turn: int | None = None  # first turn the span touches, filled by the store
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evidence:
-    """Why a suggestion fired: the matched characters and the rule or model."""
+    """Why a suggestion fired: the matched characters and the rule or model.
+
+    Not frozen: a long transcript makes tens of thousands, and a frozen
+    dataclass is three times slower to build; nothing changes one after it is made.
+    """
 
     start: int
     end: int

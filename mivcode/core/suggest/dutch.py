@@ -99,16 +99,18 @@ SEPARABLE = ("aan", "af", "op", "uit", "door", "in", "mee", "na", "om", "over", 
              "vast", "los", "neer", "rond", "langs", "binnen", "buiten", "achter", "bij", "tegen")
 
 
+_PARTICIPLE_HEADS = tuple((p, p + "ge") for p in ("", *SEPARABLE))
+
+
 def participle_stem(w: str, lemmas: frozenset[str] | set[str] = frozenset()) -> str | None:
     """Weak participles the lookup table lacks: gemeld → meld, aangemeld → aanmeld, geblokt → blok.
 
     Whether the final d/t belongs to the stem (gemeld: meld-en) or is the ending
     (geblokt: blok-ken) is decided by which infinitive the lexicon knows.
     """
-    if len(w) < 6 or w[-1] not in "dt":
+    if len(w) < 6 or w[-1] not in "dt" or "ge" not in w:
         return None
-    for particle in ("", *SEPARABLE):
-        head = particle + "ge"
+    for particle, head in _PARTICIPLE_HEADS:
         if w.startswith(head) and len(w) - len(head) >= 4:
             whole, short = w[len(head):], w[len(head):-1]
             if whole + "en" in lemmas:

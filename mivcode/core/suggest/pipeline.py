@@ -36,6 +36,7 @@ DUTCH_MODELS = ("nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm")
 # What the rules need from a trained pipeline; the rest (parser, ner, …) only costs time.
 NEEDED = {"tok2vec", "morphologizer", "tagger", "attribute_ruler", "lemmatizer", "trainable_lemmatizer"}
 _LOCK = threading.Lock()
+FORMS_KEY = "miv_forms"  # doc.user_data: (distinct LOWER values, first position, inverse) from the normalizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +127,12 @@ class Normalizer:
             doc.from_array([NORM], np.asarray(norms, dtype=np.uint64))
             return doc
         # one dict lookup per distinct form in the doc (a transcript holds each form many times)
-        uniq, inverse = np.unique(doc.to_array(LOWER), return_inverse=True)
+        uniq, first, inverse = np.unique(doc.to_array(LOWER), return_index=True, return_inverse=True)
         cache = self._by_lower
         vals = np.asarray([cache.get(h) or self._compute(h) for h in uniq.tolist()], dtype=np.uint64)
         doc.from_array([LEMMA, NORM], vals[inverse.reshape(-1)])
+        # the codebook's matcher decides per distinct form too: it reuses this (see RuleSet.match_segments)
+        doc.user_data[FORMS_KEY] = (uniq, first, inverse)
         return doc
 
 

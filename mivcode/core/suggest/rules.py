@@ -32,6 +32,7 @@ from itertools import product
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from bisect import bisect_right
 
@@ -44,7 +45,7 @@ from spacy.tokens import Doc
 
 from mivcode.core.model import Code
 from mivcode.core.suggest.dutch import SEPARABLE, match_key, participle_stem, strip_accents
-from mivcode.core.suggest.pipeline import lexicon
+from mivcode.core.suggest.pipeline import FORMS_KEY, lexicon
 
 # How much one piece of evidence says on its own (before combining and turn factors).
 WEIGHTS = {
@@ -65,6 +66,18 @@ CLAUSE_WORDS = ("en", "maar", "want", "omdat", "als", "dus", "of", "toen", "dan"
 LINKS = ("s", "e", "en")
 # Inseparable prefixes make a new verb, not a compound: verpesten is not pesten.
 NOT_MODIFIERS = {"ver", "ont", "her", "mis", "be", "ge", "er"}
+
+
+LOWER_COL, LEMMA_COL, NORM_COL = 0, 1, 2
+# Which rule wins when several find the same code on the same words (the evidence names one).
+PRIO_PATTERN_LOWER, PRIO_PATTERN_LEMMA, PRIO_LOWER, PRIO_LEMMA, PRIO_NORM, PRIO_SEPARABLE, PRIO_MATCHER = range(7)
+
+
+_UNSEEN = object()
+
+
+def _prio(found: tuple) -> int:
+    return found[0]
 
 
 class Hit(NamedTuple):
@@ -95,25 +108,37 @@ class _Entry:
 
 
 class RuleSet:
-    """Compiled from the codebook once; `match(doc)` gives the hits of one turn."""
+    """Compiled from the codebook once; `match(doc)` gives the hits of one turn.
+
+    Single words, which are most of the codebook, are looked up per token in
+    three hash tables (LOWER, LEMMA, NORM): that is all a PhraseMatcher does
+    for a one-token phrase, without walking its trie over every token of the
+    transcript. Phrases of two or more tokens go to spaCy's PhraseMatcher,
+    patterns that are not plain word sequences to its Matcher.
+    """
 
     def __init__(self, nlp: Language, codes: list[Code]):
         self.vocab = nlp.vocab
         self.lex = lexicon()
+        # contextual lemmas (a trained pipeline) are not a function of the word form: check every column
+        normalizer = nlp.get_pipe("miv_normalizer") if "miv_normalizer" in nlp.pipe_names else None
+        self.contextual_lemmas = bool(getattr(normalizer, "use_model_lemmas", True))
+        # phrases of two or more tokens; patterns and keywords share a matcher per attribute, the entry says which
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher = Matcher(nlp.vocab, validate=True)
-        # Patterns that are only fixed words and optional tokens are expanded into phrases: spaCy's
-        # PhraseMatcher is ~50× faster than its Matcher on IN-predicates over a long transcript.
-        self.pattern_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.pattern_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        # one-token phrases: attribute value -> (priority, kind, entry), best rule first
+        self.single: tuple[dict[int, list[tuple[int, str, _Entry]]], ...] = ({}, {}, {})
         self.entries: dict[int, _Entry] = {}
+        self.kinds: dict[int, tuple[int, str]] = {}  # match id -> (priority, kind) for the phrase matchers
         self.prefixes: dict[str, list[_Entry]] = defaultdict(list)
         self.suffixes: dict[str, list[_Entry]] = defaultdict(list)
         self.forms: dict[str, list[_Entry]] = defaultdict(list)  # one-word keywords as written (participles)
         self.fuzzy: dict[tuple[str, int], list[tuple[str, _Entry]]] = defaultdict(list)
         self._extra_cache: dict[int, tuple[tuple[str, str, _Entry], ...]] = {}
+        self._form_infos: dict[int, tuple | None] = {}
+        self._rank: dict[tuple[int, int, _Entry], int] = {}
         # separable verbs (uitschelden: "ze schelden hem uit") and noun + verb phrases in verb-second order
         # ("hou je mond"): verb lemma / match key → (particle or noun, match id, particle must end the clause)
         self.separable_lemma: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
@@ -136,12 +161,24 @@ class RuleSet:
 
                     why = " ".join(str(exc).split())
                     raise InputError(f"code '{code.id}': pattern {i + 1} is not a valid spaCy pattern ({why})") from None
-                self.entries[self.vocab.strings.add(key)] = _Entry(code.id, _describe(pattern), False)
+                entry = _Entry(code.id, _describe(pattern), False)
+                match_id = self.vocab.strings.add(key)
+                self.entries[match_id] = entry
+                # Patterns of fixed words and optional tokens are expanded into phrases: spaCy's PhraseMatcher
+                # is ~50× faster than its Matcher on IN-predicates over a long transcript.
                 expanded = _expand(pattern)
                 if expanded is not None:
                     attr, sequences = expanded
-                    target = self.pattern_lower if attr == "LOWER" else self.pattern_lemma
-                    target.add(key, [Doc(self.vocab, words=list(seq), lemmas=list(seq)) for seq in sequences])
+                    col, prio = (LOWER_COL, PRIO_PATTERN_LOWER) if attr == "LOWER" else (LEMMA_COL, PRIO_PATTERN_LEMMA)
+                    self.kinds[match_id] = (prio, "patroon")
+                    multi = []
+                    for seq in sequences:
+                        if len(seq) == 1:
+                            self._add_single(col, self.vocab.strings.add(seq[0]), prio, "patroon", entry)
+                        else:
+                            multi.append(Doc(self.vocab, words=list(seq), lemmas=list(seq)))
+                    if multi:
+                        (self.lower if col == LOWER_COL else self.lemma).add(key, multi)
                     continue
                 required = _required_words(pattern)
                 if required is None:
@@ -150,26 +187,58 @@ class RuleSet:
                     self.required.append([{self.vocab.strings.add(w) for w in words} for words in required])
                 self.matcher.add(key, [pattern])
         # each Matcher pattern's anchor: its required token with the fewest alternatives
-        self._anchor_array = np.asarray(
-            sorted({h for req in self.required for h in min(req, key=_set_rarity)}), dtype=np.uint64)
+        self._anchors = frozenset(h for req in self.required for h in min(req, key=_set_rarity))
         docs = list(nlp.pipe([p for p, _ in phrases], batch_size=256))
         for (phrase, entry), doc in zip(phrases, docs):
             if not len(doc):
                 continue
+            # a keyword whose reduced form is a function word ("watje" → "wat") would match everywhere
+            by_norm = not all(t.norm_ in STOP_WORDS and t.norm_ != t.lower_ for t in doc)
+            if len(doc) == 1:
+                tok = doc[0]
+                base = tok.lower == tok.lemma
+                self._add_single(LOWER_COL, tok.lower, PRIO_LOWER, "trefwoord", entry, base)
+                self._add_single(LEMMA_COL, tok.lemma, PRIO_LEMMA, "lemma", entry, base)
+                if by_norm:
+                    self._add_single(NORM_COL, tok.norm, PRIO_NORM, "woordvorm", entry, base)
+                if not entry.marker:
+                    self._index_word(tok.lower_, tok.norm_, entry)
+                    self._index_separable(tok.lower_, entry)
+                continue
             key = f"{entry.code}|{'m' if entry.marker else 'k'}|{phrase}"
-            self.entries[self.vocab.strings.add(key)] = entry
+            match_id = self.vocab.strings.add(key)
+            self.entries[match_id] = entry
             self.lower.add(key, [doc])
             self.lemma.add(key, [doc])
-            # a keyword whose reduced form is a function word ("watje" → "wat") would match everywhere
-            if not all(t.norm_ in STOP_WORDS and t.norm_ != t.lower_ for t in doc):
+            if by_norm:
                 self.norm.add(key, [doc])
-            if len(doc) == 1 and not entry.marker:
-                self._index_word(doc[0].lower_, doc[0].norm_, entry)
-                self._index_separable(doc[0].lower_, entry)
-            elif len(doc) == 2 and not entry.marker:
+            if len(doc) == 2 and not entry.marker:
                 self._index_verb_second(doc, phrase, entry)
-        self._sep_lemma_array = np.asarray(sorted(self.separable_lemma), dtype=np.uint64)
-        self._sep_norm_array = np.asarray(sorted(self.separable_norm), dtype=np.uint64)
+        self._phrase_kinds = {PRIO_LOWER: "trefwoord", PRIO_LEMMA: "lemma", PRIO_NORM: "woordvorm"}
+        for table in self.single:
+            for found in table.values():
+                found.sort(key=_prio)
+        by_letter: dict[str, tuple[list[str], list[_Entry]]] = {}
+        for (letter, _), items in sorted(self.fuzzy.items()):
+            forms, entries = by_letter.setdefault(letter, ([], []))
+            forms.extend(f for f, _ in items)
+            entries.extend(e for _, e in items)
+        self._fuzzy_lists = by_letter
+        del self._rank
+
+    def _add_single(self, col: int, value: int, prio: int, kind: str, entry: _Entry, base_form: bool = True) -> None:
+        """One code is named once per rule and word: by its keyword that *is* this form, else by one in its
+        base form (pesten rather than gepest for pesters), else by its first keyword in the codebook."""
+        rank = 2 if entry.keyword.lower() == self.vocab.strings[value] else int(base_form)
+        found = self.single[col].setdefault(value, [])
+        for n, (p, _, e) in enumerate(found):
+            if e.code == entry.code and e.marker == entry.marker and p == prio:
+                if rank > self._rank.get((col, value, e), 0):
+                    found[n] = (prio, kind, entry)
+                    self._rank[(col, value, entry)] = rank
+                return
+        self._rank[(col, value, entry)] = rank
+        found.append((prio, kind, entry))
 
     def _index_separable(self, keyword: str, entry: _Entry) -> None:
         """A keyword that is a separable verb (uit|schelden, na|fluiten, aan|raken) also matches split up."""
@@ -205,40 +274,6 @@ class RuleSet:
             self.separable_lemma[strings.add(v)].append((target, match_id, False))
             self.separable_norm[strings.add(norm)].append((target, match_id, False))
 
-    def _separable_hits(self, doc: Doc, lowers: list[int], starts: list[int], ends: list[int]
-                        ) -> list[tuple[int, int, int]]:
-        """(match id, first token, end token) of split separable verbs: the verb, then within the same clause
-        its particle as the clause's last word ("ze lachten hem de hele dag uit.") or before a conjunction or
-        a prepositional phrase ("uit op het plein"), so that a preposition ("ik wacht op de bus") does not
-        count."""
-        if not len(self._sep_lemma_array):
-            return []
-        arr = doc.to_array([LEMMA, NORM, IS_PUNCT])
-        cand = np.flatnonzero(np.isin(arr[:, 0], self._sep_lemma_array) | np.isin(arr[:, 1], self._sep_norm_array))
-        if not len(cand):
-            return []
-        punct = arr[:, 2]
-        out: list[tuple[int, int, int]] = []
-        norms = arr[:, 1]
-        for i in cand.tolist():
-            wanted: dict[int, list[tuple[int, bool]]] = {}
-            for p, m, final in (*self.separable_lemma.get(int(arr[i, 0]), ()),
-                                *self.separable_norm.get(int(arr[i, 1]), ())):
-                wanted.setdefault(p, []).append((m, final))
-            seg = bisect_right(starts, i) - 1
-            end = ends[seg] if seg >= 0 else len(lowers)
-            done: set[int] = set()
-            for j in range(i + 1, min(end, i + 1 + SEPARABLE_REACH)):
-                if punct[j]:
-                    break
-                for m, final in (*wanted.get(lowers[j], ()), *wanted.get(int(norms[j]), ())):
-                    if m in done:
-                        continue
-                    if not final or j + 1 >= end or punct[j + 1] or lowers[j + 1] in self._clause_end:
-                        out.append((m, i, j + 1))
-                        done.add(m)
-        return out
-
     def _index_word(self, lower: str, key: str, entry: _Entry) -> None:
         lower = strip_accents(lower)
         self.forms[lower].append(entry)
@@ -263,92 +298,164 @@ class RuleSet:
         """Hits per segment (turn) of a doc holding many turns; offsets relative to each segment's start.
 
         Reading a whole transcript as one Doc instead of one Doc per turn saves
-        the per-Doc overhead of the tokenizer and the three PhraseMatchers,
-        which dominated the time for short turns. Turns are joined by one space
-        (a newline makes spaCy's tokenizer 3-4× slower); a phrase match that
-        would run into the next turn is dropped here.
+        the per-Doc overhead of the tokenizer and the matchers, which dominated
+        the time for short turns. Turns are joined by one space (a newline makes
+        spaCy's tokenizer 3-4× slower); a match that would run into the next
+        turn is dropped here.
+
+        Python touches only the tokens that can start a hit: which word forms
+        can is decided once per distinct form (numpy's unique over the doc),
+        and most tokens of a transcript are words no rule knows.
         """
-        strings = self.vocab.strings
-        arr = doc.to_array([LOWER, IDX, LENGTH])
-        lowers = arr[:, 0].tolist()
-        idx = arr[:, 1]
-        tok_start = idx.tolist()
-        tok_end = (arr[:, 1] + arr[:, 2]).tolist()
+        arr = doc.to_array([LOWER, LEMMA, NORM, IDX, LENGTH, IS_PUNCT])
+        out: list[list[Hit]] = [[] for _ in segments]
+        if not len(arr):
+            return out
         text = doc.text if text is None else text  # doc.text rebuilds the string token by token
+        idx = arr[:, 3]
         starts = np.searchsorted(idx, [a for a, _ in segments], side="left").tolist()
         ends = np.searchsorted(idx, [b for _, b in segments], side="left").tolist()
-        out: list[list[Hit]] = [[] for _ in segments]
-        seen: set[tuple[str, int, int, bool]] = set()
-        covered: set[int] = set()
-
-        entries = self.entries
+        positions, infos = self._candidates(doc, arr)
         n_seg = len(segments)
-
-        def add(kind: str, matches) -> None:
-            # matchers run best rule first, so the first hit of (code, span) is the one to keep
-            for match_id, s, e in matches:
-                entry = entries.get(match_id)
-                if entry is None:
-                    continue
-                k = (entry.code, s, e, entry.marker)
-                if k in seen:
-                    continue
-                seen.add(k)
-                seg = bisect_right(starts, s) - 1
-                if seg < 0 or e > ends[seg]:
-                    continue
-                a, b = tok_start[s], tok_end[e - 1]
-                base = segments[seg][0]
-                out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker))
-                if e - s == 1:
-                    covered.add(s)
-                else:
-                    covered.update(range(s, e))
-
-        for kind, matcher in (("patroon", self.pattern_lower), ("patroon", self.pattern_lemma),
-                              ("trefwoord", self.lower), ("lemma", self.lemma), ("woordvorm", self.norm)):
-            if len(matcher):
-                add(kind, matcher(doc))
-        add("woordvorm", self._separable_hits(doc, lowers, starts, ends))
-        if len(self.matcher):
-            if self._always_match:
-                candidates = range(len(segments))
-            else:  # only turns holding a word of every required token of some pattern
-                hit_pos = np.flatnonzero(np.isin(arr[:, 0], self._anchor_array))
-                candidates = sorted({bisect_right(starts, int(i)) - 1 for i in hit_pos})
-            for seg in candidates:
-                a, b = starts[seg], ends[seg]
-                if b > a and (self._always_match or self._may_match(set(lowers[a:b]))):
-                    add("patroon", [(match_id, a + s, a + e) for match_id, s, e in self.matcher(doc[a:b])])
-        cache = self._extra_cache
-        # per distinct form only (numpy): a Token object is made for a new form (its first occurrence, whose
-        # NORM the cache keeps) and for the hits alone; the hits come out in token order as before
-        uniq, first = np.unique(arr[:, 0], return_index=True)
-        hit_forms = []
-        for h, i in zip(uniq.tolist(), first.tolist()):
-            found = cache.get(h)
-            if found is None:
-                token = doc[i]
-                found = self._extra(token.lower_, strings[token.norm] if token.norm else token.lower_)
-                cache[h] = found
-            if found:
-                hit_forms.append(h)
-        if not hit_forms:
-            return out
+        covered: set[int] = set()
+        multi: list[tuple[int, int, int, int]] = []  # (start, priority, end, match id) of multi-token matches
+        pattern_segs: set[int] = set()
+        extra: list[tuple[int, int, int, int, int]] = []
+        # numbers of the candidate tokens only: converting whole columns to lists cost more than the loop
+        sub = arr[positions]
         seg = 0
-        for i in np.flatnonzero(np.isin(arr[:, 0], np.asarray(hit_forms, dtype=np.uint64))).tolist():
-            if i in covered:
-                continue
+        for i, lh, mh, nh, a, length in zip(positions.tolist(), *sub[:, :5].T.tolist()):
             while seg + 1 < n_seg and starts[seg + 1] <= i:
                 seg += 1
             if not starts[seg] <= i < ends[seg]:
                 continue
-            token = doc[i]
+            found, separable, anchor, has_extra = infos[lh] if infos is not None else self._token_info(lh, mh, nh)
+            if found:
+                base = segments[seg][0]
+                word = text[a:a + length]
+                hits = out[seg]
+                for kind, code, keyword, marker in found:
+                    hits.append(Hit(code, a - base, a + length - base, word, kind, keyword, marker))
+                covered.add(i)
+            if separable:
+                self._separable(i, ends[seg], arr, multi)
+            if anchor:
+                pattern_segs.add(seg)
+            if has_extra:
+                extra.append((i, seg, lh, a, length))
+        kinds = self.kinds
+        for matcher, prio in ((self.lower, PRIO_LOWER), (self.lemma, PRIO_LEMMA), (self.norm, PRIO_NORM)):
+            if len(matcher):
+                for match_id, s, e in matcher(doc):
+                    multi.append((s, kinds.get(match_id, (prio,))[0], e, match_id))
+        if len(self.matcher):
+            for seg in range(n_seg) if self._always_match else sorted(pattern_segs):
+                a, b = starts[seg], ends[seg]
+                if b > a and (self._always_match or self._may_match(set(arr[a:b, 0].tolist()))):
+                    multi.extend((a + s, PRIO_MATCHER, a + e, match_id) for match_id, s, e in self.matcher(doc[a:b]))
+        if multi:
+            self._add_multi(sorted(multi), segments, starts, ends, arr, text, out, covered)
+        extra_cache = self._extra_cache
+        for i, seg, lh, a, length in extra:
+            if i in covered:
+                continue
             base = segments[seg][0]
-            for kind, keyword, entry in cache[lowers[i]]:
-                out[seg].append(Hit(entry.code, token.idx - base, token.idx - base + len(token), token.text, kind,
-                                    keyword, False))
+            word = text[a:a + length]
+            for kind, keyword, entry in extra_cache[lh]:
+                out[seg].append(Hit(entry.code, a - base, a + length - base, word, kind, keyword, False))
         return out
+
+    def _candidates(self, doc: Doc, arr: np.ndarray) -> tuple[np.ndarray, dict[int, tuple] | None]:
+        """Positions of the tokens that may start a hit, in order, deciding once per distinct form; and, when
+        the lemmas are the lookup table's (a function of the form), what each such form finds."""
+        forms = doc.user_data.get(FORMS_KEY)
+        if forms is None or len(forms[2]) != len(arr):
+            forms = np.unique(arr[:, 0], return_index=True, return_inverse=True)
+        uniq, first, inverse = forms
+        infos = self._form_infos
+        flags = []
+        for h, i in zip(uniq.tolist(), first.tolist()):
+            info = infos.get(h, _UNSEEN)
+            if info is _UNSEEN:
+                info = infos[h] = self._form_info(doc[i])
+            flags.append(info is not None)
+        mask = np.asarray(flags, dtype=bool)[inverse.reshape(-1)]
+        if not self.contextual_lemmas:
+            return np.flatnonzero(mask), infos
+        # the lemma and key of a form may differ per sentence: check those columns too
+        for col, tables in ((1, (self.single[LEMMA_COL], self.separable_lemma)),
+                            (2, (self.single[NORM_COL], self.separable_norm))):
+            u, inv = np.unique(arr[:, col], return_inverse=True)
+            keep = np.asarray([any(h in t for t in tables) for h in u.tolist()], dtype=bool)
+            mask |= keep[inv.reshape(-1)]
+        return np.flatnonzero(mask), None
+
+    def _form_info(self, token) -> tuple | None:
+        """What one word form finds (None: nothing); with lookup lemmas the same wherever it occurs."""
+        lower = token.lower
+        extra = self._extra_cache.get(lower)
+        if extra is None:
+            extra = self._extra_cache[lower] = self._extra(token.lower_, token.norm_ if token.norm else token.lower_)
+        info = self._token_info(lower, token.lemma, token.norm)
+        return info if any(info) else None
+
+    def _token_info(self, lower: int, lemma: int, norm: int) -> tuple:
+        """(single-word hits as (kind, code, keyword, marker), a verb to split?, a pattern anchor?, compound or
+        typo?) of one token; the best rule per code, as the evidence names one rule."""
+        found = [*self.single[LOWER_COL].get(lower, ()), *self.single[LEMMA_COL].get(lemma, ()),
+                 *self.single[NORM_COL].get(norm, ())]
+        found.sort(key=_prio)
+        seen: set[tuple[str, bool]] = set()
+        hits = []
+        for _, kind, e in found:
+            if (e.code, e.marker) not in seen:
+                seen.add((e.code, e.marker))
+                hits.append((kind, e.code, e.keyword, e.marker))
+        separable = lemma in self.separable_lemma or norm in self.separable_norm
+        return (tuple(hits), separable, lower in self._anchors, bool(self._extra_cache.get(lower)))
+
+    def _separable(self, i: int, end: int, arr: np.ndarray, multi: list[tuple[int, int, int, int]]) -> None:
+        """A split separable verb: the verb, then within the same clause its particle as the clause's last
+        word ("ze lachten hem de hele dag uit.") or before a conjunction or a prepositional phrase ("uit op
+        het plein"), so that a preposition ("ik wacht op de bus") does not count."""
+        wanted: dict[int, list[tuple[int, bool]]] = {}
+        for p, m, final in (*self.separable_lemma.get(int(arr[i, 1]), ()), *self.separable_norm.get(int(arr[i, 2]), ())):
+            wanted.setdefault(p, []).append((m, final))
+        stop = min(end, i + 1 + SEPARABLE_REACH)
+        window = arr[i + 1:min(stop + 1, end), :].tolist()  # one token past the reach: what follows the particle
+        done: set[int] = set()
+        for k, row in enumerate(window[:stop - i - 1]):
+            if row[5]:
+                break
+            j = i + 1 + k
+            for m, final in (*wanted.get(row[0], ()), *wanted.get(row[2], ())):
+                if m in done:
+                    continue
+                if not final or j + 1 >= end or window[k + 1][5] or window[k + 1][0] in self._clause_end:
+                    multi.append((i, PRIO_SEPARABLE, j + 1, m))
+                    done.add(m)
+
+    def _add_multi(self, multi, segments, starts, ends, arr, text, out, covered) -> None:
+        """Multi-token matches, best rule first per (code, span); a match that runs into the next turn is dropped."""
+        entries = self.entries
+        seen: set[tuple[str, int, int, bool]] = set()
+        for s, prio, e, match_id in multi:
+            entry = entries.get(match_id)
+            if entry is None:
+                continue
+            k = (entry.code, s, e, entry.marker)
+            if k in seen:
+                continue
+            seen.add(k)
+            seg = bisect_right(starts, s) - 1
+            if seg < 0 or e > ends[seg]:
+                continue
+            a, b = int(arr[s, 3]), int(arr[e - 1, 3] + arr[e - 1, 4])
+            base = segments[seg][0]
+            kind = "patroon" if prio in (PRIO_PATTERN_LOWER, PRIO_PATTERN_LEMMA, PRIO_MATCHER) else (
+                "woordvorm" if prio == PRIO_SEPARABLE else self._phrase_kinds[prio])
+            out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker))
+            covered.update(range(s, e))
 
     def _may_match(self, lowers: set[int]) -> bool:
         """Could any pattern match: does the turn hold a word of every required token of some pattern?"""
@@ -395,10 +502,12 @@ class RuleSet:
             if is_stem and (key == w or len(key) < 8):
                 continue  # short stems are too close to each other (klein ~ kleiner)
             limit = 1 if len(probe) <= 8 else 2
-            for length in range(len(probe) - limit, len(probe) + limit + 1):
-                for form, e in self.fuzzy.get((probe[0], length), ()):
-                    if e.code not in out and OSA.distance(probe, form, score_cutoff=limit) <= limit:
-                        out[e.code] = ("spelling", e.keyword, e)
+            forms, entries = self._fuzzy_lists.get(probe[0], ((), ()))
+            # one call into rapidfuzz's C loop per word, nearest keyword first
+            for _, _, k in process.extract(probe, forms, scorer=OSA.distance, score_cutoff=limit, limit=None):
+                e = entries[k]
+                if e.code not in out:
+                    out[e.code] = ("spelling", e.keyword, e)
         return tuple(out.values())
 
 

@@ -74,6 +74,9 @@ class Candidate:
     # candidates are never shown, so Evidence objects are built only for the suggestions kept
     hits: list[Hit] | None = None
     offset: int = 0
+    # what this candidate says as context of the turns around it (built once, shared by those turns)
+    carried: list[Evidence] | None = None
+    carried_fingerprint: str | None = None
 
     def own_evidence(self) -> list[Evidence]:
         if self.hits is not None:
@@ -89,8 +92,11 @@ class Candidate:
         if self.via is None:
             return own
         j, source = self.via
-        return [Evidence(e.start, e.end, e.text, f"context (beurt {j}) — {e.rule}")
-                for e in source.own_evidence()[:2]] + own
+        context = source.carried
+        if context is None:
+            context = source.carried = [Evidence(e.start, e.end, e.text, f"context (beurt {j}) — {e.rule}")
+                                         for e in source.own_evidence()[:2]]
+        return context + own if own else context
 
 
 def turn_factor(turn: Turn, text: str, moderator: bool | None = None) -> float:
@@ -112,8 +118,19 @@ class CodeIndex:
         self.codes = codes
         self.by_id = {c.id: c for c in codes}
         self.theme = {c.id: top_level_of(self.by_id, c.id) for c in codes}
+        self.ancestors = {c.id: _ancestors(self.by_id, c.id) for c in codes}
+        self.depth = {cid: len(a) for cid, a in self.ancestors.items()}
         self.feedback = feedback or {}  # (code, keyword) → weight factor from reviews (see feedback.py)
         self.generic, self.yields_to = generic_theme(codes, self.by_id, self.theme)
+
+
+def _ancestors(by_id: dict[str, Code], code: str) -> tuple[str, ...]:
+    out: list[str] = []
+    parent = by_id[code].parent
+    while parent and parent in by_id and parent not in out:
+        out.append(parent)
+        parent = by_id[parent].parent
+    return tuple(out)
 
 
 def exclude_refs(code: Code, by_id: dict[str, Code], theme: dict[str, str]) -> set[str]:
@@ -184,9 +201,11 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
         raw[i] = cands
         # theme presence (unweighted by speaker: a moderator's mention still sets the topic)
         best = themes[i]
-        for c in cands.values():
+        depth = index.depth
+        for c in cands.values():  # a tie goes to the more specific code (codebook rule 2)
             theme = theme_of[c.code]
-            if theme not in best or c.score > best[theme].score:
+            old = best.get(theme)
+            if old is None or c.score > old.score or (c.score == old.score and depth[c.code] > depth[old.code]):
                 best[theme] = c
     moderator = [u.speaker in moderators if moderators is not None else _moderator(u.speaker) for u in turns]
     topics = _topics(texts, themes, moderator, index)
@@ -197,13 +216,18 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
         if not near:
             out.append({})
             continue
-        factor = turn_factor(u, texts[i], moderator[i])
+        text = texts[i]
+        question = "?" in text and is_question(text)
+        if moderator[i]:
+            factor = MODERATOR_QUESTION_FACTOR if question else MODERATOR_FACTOR
+        else:
+            factor = QUESTION_FACTOR if question else 1.0
         if factor == 1.0:  # the turn's own candidates as they are (the steps below replace, never change them)
             scored = dict(raw[i])
         else:
             scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
                       else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
-        if not moderator[i] and len(texts[i].split(None, MIN_CONTEXT_WORDS)) >= MIN_CONTEXT_WORDS:
+        if not moderator[i] and len(text.split(None, MIN_CONTEXT_WORDS)) >= MIN_CONTEXT_WORDS:
             _carry_over(i, scored, themes, turns, moderator)
         if topics[i]:
             _add_topic(scored, topics[i], turns)
@@ -227,10 +251,11 @@ def _one_behaviour_one_code(scored: dict[str, Candidate], own: dict[str, Candida
     and the generic theme rests on at most one word of the turn ("op Snap: ik ga je pakken" is
     online_bedreiging, not also bedreiging; "homo als scheldwoord" is lhbtiq, not verbale_agressie)."""
     theme = index.theme
+    # cheapest test first: most turns have no evidence of their own of a theme the generic one yields to
+    if not own or not any(theme.get(c) in index.yields_to and cand.score >= RULE_THRESHOLD for c, cand in own.items()):
+        return
     generic = [c for c in scored if theme.get(c) == index.generic]
     if not generic:
-        return
-    if not any(theme.get(c) in index.yields_to and cand.score >= RULE_THRESHOLD for c, cand in own.items()):
         return
     words = {h.text.lower() for c, cand in own.items() if theme.get(c) == index.generic for h in cand.hits or ()}
     if len(words) <= 1:
@@ -248,29 +273,31 @@ def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Can
     when a turn has its own theme cost more recall than it gained precision.
     """
     n = len(turns)
-    around: list[tuple[int, float]] = []
     for dist in range(1, CONTEXT_BACK + 1):
         j = i - dist
         if j < 0:
             break
-        around.append((j, MODERATOR_CONTEXT if moderator[j] else CONTEXT.get(dist, CONTEXT_FLOOR)))
+        if themes[j]:
+            _carry(scored, themes[j], MODERATOR_CONTEXT if moderator[j] else CONTEXT.get(dist, CONTEXT_FLOOR),
+                   turns[j].index)
         if moderator[j]:
             break
     for dist in range(1, CONTEXT_FORWARD + 1):
         j = i + dist
         if j >= n or moderator[j]:
             break
-        around.append((j, FORWARD_CONTEXT))
-    for j, factor in around:
-        for cand in themes[j].values():
-            s = cand.score * factor
-            old = scored.get(cand.code)
-            if old is not None and old.score >= s:
-                continue
-            if old is None:
-                scored[cand.code] = Candidate(cand.code, s, via=(turns[j].index, cand))
-            else:
-                scored[cand.code] = Candidate(cand.code, s, old.evidence, (turns[j].index, cand), old.hits, old.offset)
+        if themes[j]:
+            _carry(scored, themes[j], FORWARD_CONTEXT, turns[j].index)
+
+
+def _carry(scored: dict[str, Candidate], theme_cands: dict[str, Candidate], factor: float, turn: int) -> None:
+    for cand in theme_cands.values():
+        s = cand.score * factor
+        old = scored.get(cand.code)
+        if old is None:
+            scored[cand.code] = Candidate(cand.code, s, via=(turn, cand))
+        elif old.score < s:
+            scored[cand.code] = Candidate(cand.code, s, old.evidence, (turn, cand), old.hits, old.offset)
 
 
 _WORD = re.compile(r"\w+")
@@ -313,7 +340,9 @@ def _topics(texts: list[str], themes: list[dict[str, Candidate]], moderator: lis
     topic: Topic = {}
     out: list[Topic] = []
     for i, text in enumerate(texts):
-        own = {t: c for t, c in themes[i].items() if t not in skip} if themes[i] else {}
+        own = themes[i]
+        if own and not skip.isdisjoint(own):
+            own = {t: c for t, c in own.items() if t not in skip}
         if moderator[i]:
             asked = {t: c for t, c in own.items() if c.score >= TOPIC_MODERATOR}
             if not asked and not topic:  # every branch below leaves no topic
@@ -382,13 +411,9 @@ def most_specific(selected: dict[str, Candidate], codes: list[Code] | CodeIndex)
     """Keep the most specific codes: a theme is dropped when one of its sub-codes is suggested."""
     if len(selected) < 2:
         return selected
-    by_id = codes.by_id if isinstance(codes, CodeIndex) else {c.id: c for c in codes}
+    index = codes if isinstance(codes, CodeIndex) else CodeIndex(codes)
+    ancestors = index.ancestors
     drop: set[str] = set()
     for code in selected:
-        seen: set[str] = set()
-        parent = by_id[code].parent if code in by_id else None
-        while parent and parent not in seen:
-            seen.add(parent)
-            drop.add(parent)
-            parent = by_id[parent].parent if parent in by_id else None
-    return {k: v for k, v in selected.items() if k not in drop}
+        drop.update(ancestors.get(code, ()))
+    return {k: v for k, v in selected.items() if k not in drop} if drop else selected

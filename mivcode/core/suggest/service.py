@@ -98,9 +98,7 @@ def refresh_suggestions(project, transcripts: list[str] | None = None, progress:
     # between two writes, and an interrupted refresh keeps what it finished (the state key says what is done).
     for i, t in enumerate(todo):
         progress("suggesties berekenen", i / max(1, len(todo)))
-        (analysis,) = engine.analyse([t])
-        suggestions = engine.suggest(analysis)
-        del analysis
+        (suggestions,) = engine.run([t])
         with project.store.tx():
             _write(project, t, suggestions, report)
             rows.set_state(project.store, _state_key(t.name), _state_value(engine, t))
