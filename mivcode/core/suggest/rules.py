@@ -138,6 +138,7 @@ class RuleSet:
         self.fuzzy: dict[tuple[str, int], list[tuple[str, _Entry]]] = defaultdict(list)
         self._extra_cache: dict[int, tuple[tuple[str, str, _Entry], ...]] = {}
         self._form_infos: dict[int, tuple | None] = {}
+        self._wanted: dict[tuple[int, int], dict[int, list[tuple[int, bool]]]] = {}  # verb → its particles
         self._rank: dict[tuple[int, int, _Entry], int] = {}
         # separable verbs (uitschelden: "ze schelden hem uit") and noun + verb phrases in verb-second order
         # ("hou je mond"): verb lemma / match key → (particle or noun, match id, particle must end the clause)
@@ -224,6 +225,8 @@ class RuleSet:
             forms.extend(f for f, _ in items)
             entries.extend(e for _, e in items)
         self._fuzzy_lists = by_letter
+        self._prefix_sizes = sorted({len(k) for k in self.prefixes if len(k) >= 4}, reverse=True)
+        self._suffix_sizes = sorted({len(k) for k in self.suffixes if len(k) >= 3}, reverse=True)
         del self._rank
 
     def _add_single(self, col: int, value: int, prio: int, kind: str, entry: _Entry, base_form: bool = True) -> None:
@@ -418,9 +421,12 @@ class RuleSet:
         """A split separable verb: the verb, then within the same clause its particle as the clause's last
         word ("ze lachten hem de hele dag uit.") or before a conjunction or a prepositional phrase ("uit op
         het plein"), so that a preposition ("ik wacht op de bus") does not count."""
-        wanted: dict[int, list[tuple[int, bool]]] = {}
-        for p, m, final in (*self.separable_lemma.get(int(arr[i, 1]), ()), *self.separable_norm.get(int(arr[i, 2]), ())):
-            wanted.setdefault(p, []).append((m, final))
+        key = (int(arr[i, 1]), int(arr[i, 2]))
+        wanted = self._wanted.get(key)
+        if wanted is None:
+            wanted = self._wanted[key] = {}
+            for p, m, final in (*self.separable_lemma.get(key[0], ()), *self.separable_norm.get(key[1], ())):
+                wanted.setdefault(p, []).append((m, final))
         stop = min(end, i + 1 + SEPARABLE_REACH)
         window = arr[i + 1:min(stop + 1, end), :].tolist()  # one token past the reach: what follows the particle
         done: set[int] = set()
@@ -479,7 +485,9 @@ class RuleSet:
                         out.setdefault(e.code, ("woordvorm", e.keyword, e))
                     return tuple(out.values())
         # keyword as modifier: racisme|grap, pest|filmpje
-        for size in range(n - 3, 3, -1):
+        for size in self._prefix_sizes:  # longest first, only lengths some keyword has
+            if size > n - 3:
+                continue
             entries = self.prefixes.get(w[:size])
             if entries and _is_word(w[size:], known):
                 for e in entries:
@@ -488,7 +496,9 @@ class RuleSet:
         # keyword as head: stage|discriminatie, zak|mes, school|pest(ers) -- not a participle (ge|regel|d ≠ geld)
         participle = w.startswith("ge") and participle_stem(w, self.lex.lemma_set) is not None
         for form in ((w, key) if key != w else (w,)) if not participle else ():
-            for size in range(len(form) - 3, 2, -1):
+            for size in self._suffix_sizes:
+                if size > len(form) - 3:
+                    continue
                 entries = self.suffixes.get(form[-size:])
                 if entries and _is_word(form[:-size], known, modifier=True):
                     for e in entries:

@@ -306,9 +306,9 @@ _WORD = re.compile(r"\w+")
 def _substantive(text: str) -> bool:
     """Not a backchannel ("Ja, klopt.", "Nee, is goed."): at least two words besides agreement and filler."""
     count = other = 0
-    for m in _WORD.finditer(text.lower()):  # stops at the first words that decide it
+    for m in _WORD.finditer(text):  # stops at the first words that decide it
         count += 1
-        if m.group() not in _BACKCHANNEL:
+        if m.group().lower() not in _BACKCHANNEL:
             other += 1
         if other >= 2 and count >= TOPIC_MIN_WORDS:
             return True
