@@ -188,7 +188,7 @@ class RuleSet:
                     self.required.append([{self.vocab.strings.add(w) for w in words} for words in required])
                 self.matcher.add(key, [pattern])
         # each Matcher pattern's anchor: its required token with the fewest alternatives
-        self._anchors = frozenset(h for req in self.required for h in min(req, key=_set_rarity))
+        self._anchors = frozenset(h for req in self.required for h in min(req, key=self._set_rarity))
         docs = list(nlp.pipe([p for p, _ in phrases], batch_size=256))
         for (phrase, entry), doc in zip(phrases, docs):
             if not len(doc):
@@ -228,6 +228,12 @@ class RuleSet:
         self._prefix_sizes = sorted({len(k) for k in self.prefixes if len(k) >= 4}, reverse=True)
         self._suffix_sizes = sorted({len(k) for k in self.suffixes if len(k) >= 3}, reverse=True)
         del self._rank
+
+    def _set_rarity(self, words: set[int]) -> tuple[int, int]:
+        """How often a pattern token is likely to occur, to pick each pattern's anchor: a set holding a
+        function word (wat, geen, heeft) comes up in most turns; then fewer alternatives = rarer."""
+        strings = self.vocab.strings
+        return (sum(strings[h] in STOP_WORDS for h in words), len(words))
 
     def _add_single(self, col: int, value: int, prio: int, kind: str, entry: _Entry, base_form: bool = True) -> None:
         """One code is named once per rule and word: by its keyword that *is* this form, else by one in its
@@ -540,9 +546,6 @@ def _is_word(part: str, known: frozenset[str], modifier: bool = False) -> bool:
 MAX_EXPANSION = 5000
 
 
-def _set_rarity(words: set[int]) -> int:
-    """Fewer alternatives = rarer token; used to pick each pattern's anchor set."""
-    return len(words)
 
 
 def _expand(pattern: list[dict]) -> tuple[str, list[tuple[str, ...]]] | None:
