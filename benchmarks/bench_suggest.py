@@ -17,6 +17,11 @@ runs start with cold caches.
 
 Targets (issue 3): ≥ 150,000 words/s, ≤ 3× the tokenizer, < 500 MB.
 
+Wall and CPU time on a shared machine vary by ±20 % between runs; for comparing two
+versions of the code, count instructions instead (deterministic), e.g.
+`valgrind --tool=callgrind python -c "..."` once with and once without the run, and
+subtract (see the README's figures for what that gave).
+
 Run: python benchmarks/bench_suggest.py [--words 1000000] [--seed 0] [--repeat 3]
 """
 
@@ -38,6 +43,7 @@ from mivcode.core.codebook import default_codebook_path, load_codebook  # noqa: 
 from mivcode.core.model import Transcript, Turn  # noqa: E402
 from mivcode.core.project import Project  # noqa: E402
 from mivcode.core.suggest import pipeline as pipeline_mod  # noqa: E402
+from mivcode.core.suggest import engine as engine_mod  # noqa: E402
 from mivcode.core.suggest.engine import Engine  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "transcripts_example"
@@ -123,6 +129,7 @@ def main() -> None:
         base_cpu.append(time.process_time() - c0)
         t0 = time.perf_counter()
         pipe = pipeline_mod._load.__wrapped__(None)  # a fresh pipeline: cold caches, like a new process
+        engine_mod._ruleset.cache_clear()  # and drop the previous round's, so peak memory is one round's
         engine = Engine(codes, pipeline=pipe)
         setup.append(time.perf_counter() - t0)
         t0, c0 = time.perf_counter(), time.process_time()
