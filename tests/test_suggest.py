@@ -689,3 +689,17 @@ def test_suggest_force_recomputes_and_keeps_reviews(tmp_path, small_codebook, sm
     assert after[(r["turn"], r["code"])] == "rejected"
     quiet = runner.invoke(main, ["suggest", str(path)])
     assert "0 transcript(en) herberekend, 1 ongewijzigd" in quiet.stderr
+
+
+@pytest.mark.parametrize("line", ["Dat slaat echt helemaal nergens op.", "Waar slaat dat nou op?",
+                                  "We liepen met de hele klas de trap op.",
+                                  "Mijn mentor gaf me een duwtje in de rug voor mijn stage."])
+def test_idioms_are_no_evidence(miv_project, tmp_path, line):
+    """'Dat slaat nergens op' means 'that makes no sense', 'de trap op' are the stairs: no violence."""
+    assert "fysiek_geweld" not in suggestions_for(miv_project, tmp_path, line)
+
+
+@pytest.mark.parametrize("line", ["Hij sloeg me zomaar in mijn gezicht.", "Hij gaf me een trap tegen mijn been.",
+                                  "Ze hebben hem van de trap geduwd."])
+def test_behaviour_next_to_an_idiom_still_counts(miv_project, tmp_path, line):
+    assert "fysiek_geweld" in suggestions_for(miv_project, tmp_path, line)

@@ -95,6 +95,24 @@ def stem(word: str, verbs: frozenset[str] | set[str] = frozenset()) -> str:
     return w
 
 
+# Fixed expressions whose words look like behaviour but are not ("dat slaat nergens op" = makes no sense,
+# "de trap op" = the stairs, "een duwtje in de rug" = encouragement). Written as spaCy token patterns of
+# fixed words (optional words allowed); no word inside a match counts as evidence for any code.
+_HERE = ["op", "van", "naar", "bij", "onder", "boven", "langs", "achter", "via", "over"]
+IDIOMS: tuple[list[dict], ...] = (
+    [{"LOWER": {"IN": ["slaat", "sloeg", "slaan", "sloegen"]}},
+     {"LOWER": {"IN": ["echt", "helemaal", "gewoon", "ook", "toch", "natuurlijk"]}, "OP": "?"},
+     {"LOWER": {"IN": ["echt", "helemaal", "gewoon", "ook", "toch"]}, "OP": "?"},
+     {"LOWER": "nergens"}, {"LOWER": "op"}],
+    [{"LOWER": "waar"}, {"LOWER": {"IN": ["slaat", "sloeg"]}}, {"LOWER": {"IN": ["dat", "het", "die", "dit"]}},
+     {"LOWER": {"IN": ["nou", "dan", "eigenlijk"]}, "OP": "?"}, {"LOWER": "op"}],
+    [{"LOWER": {"IN": _HERE}}, {"LOWER": {"IN": ["de", "die", "deze"]}}, {"LOWER": {"IN": ["trap", "trappen"]}}],
+    [{"LOWER": {"IN": ["de", "die", "deze"]}}, {"LOWER": {"IN": ["trap", "trappen"]}},
+     {"LOWER": {"IN": ["op", "af", "oplopen", "aflopen", "oprennen", "afrennen", "opgelopen", "afgelopen"]}}],
+    [{"LOWER": {"IN": ["duwtje", "duw", "zetje"]}}, {"LOWER": "in"}, {"LOWER": "de"},
+     {"LOWER": {"IN": ["rug", "goede", "juiste"]}}, {"LOWER": "richting", "OP": "?"}],
+)
+
 SEPARABLE = ("aan", "af", "op", "uit", "door", "in", "mee", "na", "om", "over", "terug", "weg", "toe", "voor",
              "vast", "los", "neer", "rond", "langs", "binnen", "buiten", "achter", "bij", "tegen")
 

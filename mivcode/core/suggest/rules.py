@@ -44,7 +44,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from mivcode.core.model import Code
-from mivcode.core.suggest.dutch import SEPARABLE, match_key, participle_stem, strip_accents
+from mivcode.core.suggest.dutch import IDIOMS, SEPARABLE, match_key, participle_stem, strip_accents
 from mivcode.core.suggest.pipeline import FORMS_KEY, lexicon
 
 # How much one piece of evidence says on its own (before combining and turn factors).
@@ -189,6 +189,14 @@ class RuleSet:
                 self.matcher.add(key, [pattern])
         # each Matcher pattern's anchor: its required token with the fewest alternatives
         self._anchors = frozenset(h for req in self.required for h in min(req, key=self._set_rarity))
+        # fixed expressions that are no evidence (dutch.IDIOMS): an entry without a code
+        for i, pattern in enumerate(IDIOMS):
+            expanded = _expand(pattern)
+            if expanded is None or expanded[0] != "LOWER":
+                raise ValueError(f"dutch.IDIOMS[{i}] must be fixed LOWER words with optional tokens")
+            key = f"|idioom|{i}"
+            self.entries[self.vocab.strings.add(key)] = _Entry("", _describe(pattern), False)
+            self.lower.add(key, [Doc(self.vocab, words=list(seq)) for seq in expanded[1]])
         docs = list(nlp.pipe([p for p, _ in phrases], batch_size=256))
         for (phrase, entry), doc in zip(phrases, docs):
             if not len(doc):
@@ -363,7 +371,7 @@ class RuleSet:
                 if b > a and (self._always_match or self._may_match(set(arr[a:b, 0].tolist()))):
                     multi.extend((a + s, PRIO_MATCHER, a + e, match_id) for match_id, s, e in self.matcher(doc[a:b]))
         if multi:
-            self._add_multi(sorted(multi), segments, starts, ends, arr, text, out, covered)
+            self._add_multi(multi, segments, starts, ends, arr, text, out, covered)
         extra_cache = self._extra_cache
         for i, seg, lh, a, length in extra:
             if i in covered:
@@ -447,11 +455,16 @@ class RuleSet:
                     multi.append((i, PRIO_SEPARABLE, j + 1, m))
                     done.add(m)
 
+    def _idioms_first(self, m: tuple[int, int, int, int]) -> tuple[bool, int, int, int, int]:
+        entry = self.entries.get(m[3])
+        return (entry is None or bool(entry.code), *m)
+
     def _add_multi(self, multi, segments, starts, ends, arr, text, out, covered) -> None:
         """Multi-token matches, best rule first per (code, span); a match that runs into the next turn is dropped."""
         entries = self.entries
         seen: set[tuple[str, int, int, bool]] = set()
-        for s, prio, e, match_id in multi:
+        idioms: list[tuple[int, int, int]] = []
+        for s, prio, e, match_id in sorted(multi, key=self._idioms_first):
             entry = entries.get(match_id)
             if entry is None:
                 continue
@@ -464,10 +477,16 @@ class RuleSet:
                 continue
             a, b = int(arr[s, 3]), int(arr[e - 1, 3] + arr[e - 1, 4])
             base = segments[seg][0]
+            covered.update(range(s, e))
+            if not entry.code:  # an idiom: its words are nobody's evidence
+                out[seg][:] = [h for h in out[seg] if not (a - base <= h.start and h.end <= b - base)]
+                idioms.append((seg, a - base, b - base))
+                continue
+            if any(sg == seg and ia <= a - base and b - base <= ib for sg, ia, ib in idioms):
+                continue
             kind = "patroon" if prio in (PRIO_PATTERN_LOWER, PRIO_PATTERN_LEMMA, PRIO_MATCHER) else (
                 "woordvorm" if prio == PRIO_SEPARABLE else self._phrase_kinds[prio])
             out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker))
-            covered.update(range(s, e))
 
     def _may_match(self, lowers: set[int]) -> bool:
         """Could any pattern match: does the turn hold a word of every required token of some pattern?"""
