@@ -703,3 +703,16 @@ def test_idioms_are_no_evidence(miv_project, tmp_path, line):
                                   "Ze hebben hem van de trap geduwd."])
 def test_behaviour_next_to_an_idiom_still_counts(miv_project, tmp_path, line):
     assert "fysiek_geweld" in suggestions_for(miv_project, tmp_path, line)
+
+
+@pytest.mark.parametrize("line, code", [("Ik kom met de bus, dat is ongeveer drie kwartier reizen.", "verbale_agressie"),
+                                        ("Mijn oom werkt bij de politie, daarom wil ik dat ook.", "agressie_geweld"),
+                                        ("Het tweede uur is uitgevallen, dus we gingen eerder naar huis.", "verbale_agressie")])
+def test_everyday_words_that_only_look_like_behaviour(miv_project, tmp_path, line, code):
+    """kwar|tier is no compound of tieren, the police as a career is no incident, a lesson that is
+    'uitgevallen' was cancelled."""
+    assert code not in suggestions_for(miv_project, tmp_path, line)
+
+
+def test_police_called_in_is_still_aggression(miv_project, tmp_path):
+    assert "agressie_geweld" in suggestions_for(miv_project, tmp_path, "Het liep uit de hand en toen kwam de politie erbij.")

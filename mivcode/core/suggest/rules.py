@@ -294,10 +294,14 @@ class RuleSet:
     def _index_word(self, lower: str, key: str, entry: _Entry) -> None:
         lower = strip_accents(lower)
         self.forms[lower].append(entry)
+        # a verb's stem leads a compound (pest|filmpje) but does not end one: as a head it is mostly the tail
+        # of an unrelated word (kwar|tier ≠ tieren); the infinitive still does (cyber|pesten)
+        verb = lower.endswith("en") and lower in self.lex.lemma_set and key != lower
         for form in {lower, key}:
             if len(form) >= 4:
                 self.prefixes[form].append(entry)
-                self.suffixes[form].append(entry)
+                if not (verb and form == key):
+                    self.suffixes[form].append(entry)
         if len(lower) == 3:
             self.suffixes[lower].append(entry)  # heads like mes (zakmes)
         for form in {lower, key}:
