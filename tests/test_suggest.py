@@ -716,3 +716,15 @@ def test_everyday_words_that_only_look_like_behaviour(miv_project, tmp_path, lin
 
 def test_police_called_in_is_still_aggression(miv_project, tmp_path):
     assert "agressie_geweld" in suggestions_for(miv_project, tmp_path, "Het liep uit de hand en toen kwam de politie erbij.")
+
+
+@pytest.mark.parametrize("line, code", [("We geven les in blokken van vier weken en ik moet nog blokken voor de toets.",
+                                         "online_bedreiging"),
+                                        ("Veel studenten lopen stage bij de kinderopvang.", "melden_en_steun")])
+def test_school_words_are_no_behaviour(miv_project, tmp_path, line, code):
+    """'blokken' is also cramming and a block of lessons; kinder|opvang is no compound of 'opgevangen'."""
+    assert code not in suggestions_for(miv_project, tmp_path, line)
+
+
+def test_blocking_someone_is_still_online(miv_project, tmp_path):
+    assert "online_bedreiging" in suggestions_for(miv_project, tmp_path, "Hij bleef maar berichten sturen, dus ik heb hem geblokt.")

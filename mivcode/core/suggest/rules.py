@@ -296,7 +296,8 @@ class RuleSet:
         self.forms[lower].append(entry)
         # a verb's stem leads a compound (pest|filmpje) but does not end one: as a head it is mostly the tail
         # of an unrelated word (kwar|tier ≠ tieren); the infinitive still does (cyber|pesten)
-        verb = lower.endswith("en") and lower in self.lex.lemma_set and key != lower
+        verb = key != lower and (lower in self.lex.lemma_set or self.lex.lemma(lower) in self.lex.lemma_set
+                                 or participle_stem(lower, self.lex.lemma_set) is not None)
         for form in {lower, key}:
             if len(form) >= 4:
                 self.prefixes[form].append(entry)
