@@ -93,6 +93,32 @@ def test_devset_macro_precision(scores):
     assert mp >= MIN_MACRO_PRECISION, (mp, per, errors)
 
 
+EVERYDAY = Path(__file__).with_name("data") / "suggest_everyday.txt"
+# Measured: 12 of 100 everyday turns (school, placement, work, travel, small talk; students and staff) get a
+# suggestion, mostly platform names for online safety. Ceiling leaves room for two or three turns of drift.
+MAX_EVERYDAY_SHARE = 0.15
+
+
+def everyday_suggestions() -> list[tuple[str, list[str]]]:
+    """Every everyday turn with the codes it gets: each should get none."""
+    book = load_codebook(CODEBOOK)
+    lines = [line.strip() for line in EVERYDAY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    transcripts = [Transcript(name=f"day{i:03d}", text=f"Student 1: {t}", turns=[Turn(0, "Student 1", 0, len(t) + 11)])
+                   for i, t in enumerate(lines)]
+    engine = Engine(book.codes)
+    return [(line, sorted(s.code for s in engine.suggest(a, [{}], {})))
+            for line, a in zip(lines, engine.analyse(transcripts))]
+
+
+def test_everyday_talk_gets_few_suggestions():
+    """Turns about school, placements, work and travel with no safety theme in them: a keyword that fires on
+    everyday words (blokken for an exam, 'dat slaat nergens op', de trap op) shows up here."""
+    found = everyday_suggestions()
+    assert len(found) >= 100
+    flagged = [(line, codes) for line, codes in found if codes]
+    assert len(flagged) / len(found) <= MAX_EVERYDAY_SHARE, flagged
+
+
 if __name__ == "__main__":
     per, mp, mr, errors = devset_scores()
     for theme, (p, r, n) in per.items():
@@ -100,3 +126,7 @@ if __name__ == "__main__":
     print(f"{'macro':32s} P {mp:.3f}  R {mr:.3f}")
     for text, g, p in errors:
         print(f"  gold={sorted(g)} pred={sorted(p)}  {text}")
+    flagged = [(line, codes) for line, codes in everyday_suggestions() if codes]
+    print(f"everyday turns with a suggestion: {len(flagged)}")
+    for line, codes in flagged:
+        print(f"  {codes}  {line}")
