@@ -71,6 +71,8 @@ NOT_MODIFIERS = {"ver", "ont", "her", "mis", "be", "ge", "er"}
 LOWER_COL, LEMMA_COL, NORM_COL = 0, 1, 2
 # Which rule wins when several find the same code on the same words (the evidence names one).
 PRIO_PATTERN_LOWER, PRIO_PATTERN_LEMMA, PRIO_LOWER, PRIO_LEMMA, PRIO_NORM, PRIO_SEPARABLE, PRIO_MATCHER = range(7)
+KIND = {PRIO_PATTERN_LOWER: "patroon", PRIO_PATTERN_LEMMA: "patroon", PRIO_LOWER: "trefwoord", PRIO_LEMMA: "lemma",
+        PRIO_NORM: "woordvorm", PRIO_SEPARABLE: "woordvorm", PRIO_MATCHER: "patroon"}
 
 
 _UNSEEN = object()
@@ -131,7 +133,7 @@ class RuleSet:
         # one-token phrases: attribute value -> (priority, kind, entry), best rule first
         self.single: tuple[dict[int, list[tuple[int, str, _Entry]]], ...] = ({}, {}, {})
         self.entries: dict[int, _Entry] = {}
-        self.kinds: dict[int, tuple[int, str]] = {}  # match id -> (priority, kind) for the phrase matchers
+        self.pattern_prio: dict[int, int] = {}  # match id of an expanded pattern -> its priority
         self.prefixes: dict[str, list[_Entry]] = defaultdict(list)
         self.suffixes: dict[str, list[_Entry]] = defaultdict(list)
         self.forms: dict[str, list[_Entry]] = defaultdict(list)  # one-word keywords as written (participles)
@@ -171,11 +173,11 @@ class RuleSet:
                 if expanded is not None:
                     attr, sequences = expanded
                     col, prio = (LOWER_COL, PRIO_PATTERN_LOWER) if attr == "LOWER" else (LEMMA_COL, PRIO_PATTERN_LEMMA)
-                    self.kinds[match_id] = (prio, "patroon")
+                    self.pattern_prio[match_id] = prio
                     multi = []
                     for seq in sequences:
                         if len(seq) == 1:
-                            self._add_single(col, self.vocab.strings.add(seq[0]), prio, "patroon", entry)
+                            self._add_single(col, self.vocab.strings.add(seq[0]), prio, entry)
                         else:
                             multi.append(Doc(self.vocab, words=list(seq), lemmas=list(seq)))
                     if multi:
@@ -187,7 +189,7 @@ class RuleSet:
                 else:
                     self.required.append([{self.vocab.strings.add(w) for w in words} for words in required])
                 self.matcher.add(key, [pattern])
-        # each Matcher pattern's anchor: its required token with the fewest alternatives
+        # each Matcher pattern's anchor: its required token least likely to occur (see _set_rarity)
         self._anchors = frozenset(h for req in self.required for h in min(req, key=self._set_rarity))
         # fixed expressions that are no evidence (dutch.IDIOMS): an entry without a code
         for i, pattern in enumerate(IDIOMS):
@@ -206,10 +208,10 @@ class RuleSet:
             if len(doc) == 1:
                 tok = doc[0]
                 base = tok.lower == tok.lemma
-                self._add_single(LOWER_COL, tok.lower, PRIO_LOWER, "trefwoord", entry, base)
-                self._add_single(LEMMA_COL, tok.lemma, PRIO_LEMMA, "lemma", entry, base)
+                self._add_single(LOWER_COL, tok.lower, PRIO_LOWER, entry, base)
+                self._add_single(LEMMA_COL, tok.lemma, PRIO_LEMMA, entry, base)
                 if by_norm:
-                    self._add_single(NORM_COL, tok.norm, PRIO_NORM, "woordvorm", entry, base)
+                    self._add_single(NORM_COL, tok.norm, PRIO_NORM, entry, base)
                 if not entry.marker:
                     self._index_word(tok.lower_, tok.norm_, entry)
                     self._index_separable(tok.lower_, entry)
@@ -223,7 +225,6 @@ class RuleSet:
                 self.norm.add(key, [doc])
             if len(doc) == 2 and not entry.marker:
                 self._index_verb_second(doc, phrase, entry)
-        self._phrase_kinds = {PRIO_LOWER: "trefwoord", PRIO_LEMMA: "lemma", PRIO_NORM: "woordvorm"}
         for table in self.single:
             for found in table.values():
                 found.sort(key=_prio)
@@ -243,9 +244,10 @@ class RuleSet:
         strings = self.vocab.strings
         return (sum(strings[h] in STOP_WORDS for h in words), len(words))
 
-    def _add_single(self, col: int, value: int, prio: int, kind: str, entry: _Entry, base_form: bool = True) -> None:
+    def _add_single(self, col: int, value: int, prio: int, entry: _Entry, base_form: bool = True) -> None:
         """One code is named once per rule and word: by its keyword that *is* this form, else by one in its
         base form (pesten rather than gepest for pesters), else by its first keyword in the codebook."""
+        kind = KIND[prio]
         rank = 2 if entry.keyword.lower() == self.vocab.strings[value] else int(base_form)
         found = self.single[col].setdefault(value, [])
         for n, (p, _, e) in enumerate(found):
@@ -365,11 +367,11 @@ class RuleSet:
                 pattern_segs.add(seg)
             if has_extra:
                 extra.append((i, seg, lh, a, length))
-        kinds = self.kinds
+        pattern_prio = self.pattern_prio
         for matcher, prio in ((self.lower, PRIO_LOWER), (self.lemma, PRIO_LEMMA), (self.norm, PRIO_NORM)):
             if len(matcher):
                 for match_id, s, e in matcher(doc):
-                    multi.append((s, kinds.get(match_id, (prio,))[0], e, match_id))
+                    multi.append((s, pattern_prio.get(match_id, prio), e, match_id))
         if len(self.matcher):
             for seg in range(n_seg) if self._always_match else sorted(pattern_segs):
                 a, b = starts[seg], ends[seg]
@@ -489,9 +491,7 @@ class RuleSet:
                 continue
             if any(sg == seg and ia <= a - base and b - base <= ib for sg, ia, ib in idioms):
                 continue
-            kind = "patroon" if prio in (PRIO_PATTERN_LOWER, PRIO_PATTERN_LEMMA, PRIO_MATCHER) else (
-                "woordvorm" if prio == PRIO_SEPARABLE else self._phrase_kinds[prio])
-            out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], kind, entry.keyword, entry.marker))
+            out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], KIND[prio], entry.keyword, entry.marker))
 
     def _may_match(self, lowers: set[int]) -> bool:
         """Could any pattern match: does the turn hold a word of every required token of some pattern?"""
@@ -568,8 +568,6 @@ def _is_word(part: str, known: frozenset[str], modifier: bool = False) -> bool:
 
 
 MAX_EXPANSION = 5000
-
-
 
 
 def _expand(pattern: list[dict]) -> tuple[str, list[tuple[str, ...]]] | None:
