@@ -217,11 +217,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
             out.append({})
             continue
         text = texts[i]
-        question = "?" in text and is_question(text)
-        if moderator[i]:
-            factor = MODERATOR_QUESTION_FACTOR if question else MODERATOR_FACTOR
-        else:
-            factor = QUESTION_FACTOR if question else 1.0
+        factor = turn_factor(u, text, moderator[i])
         if factor == 1.0:  # the turn's own candidates as they are (the steps below replace, never change them)
             scored = dict(raw[i])
         else:
@@ -292,12 +288,16 @@ def _carry_over(i: int, scored: dict[str, Candidate], themes: list[dict[str, Can
 
 def _carry(scored: dict[str, Candidate], theme_cands: dict[str, Candidate], factor: float, turn: int) -> None:
     for cand in theme_cands.values():
-        s = cand.score * factor
-        old = scored.get(cand.code)
-        if old is None:
-            scored[cand.code] = Candidate(cand.code, s, via=(turn, cand))
-        elif old.score < s:
-            scored[cand.code] = Candidate(cand.code, s, old.evidence, (turn, cand), old.hits, old.offset)
+        _offer(scored, cand, cand.score * factor, turn)
+
+
+def _offer(scored: dict[str, Candidate], cand: Candidate, score: float, turn: int) -> None:
+    """Another turn's candidate, at `score`, replaces this turn's for its code when it is stronger."""
+    old = scored.get(cand.code)
+    if old is None:
+        scored[cand.code] = Candidate(cand.code, score, via=(turn, cand))
+    elif old.score < score:
+        scored[cand.code] = Candidate(cand.code, score, old.evidence, (turn, cand), old.hits, old.offset)
 
 
 _WORD = re.compile(r"\w+")
@@ -374,13 +374,7 @@ def _topics(texts: list[str], themes: list[dict[str, Candidate]], moderator: lis
 
 def _add_topic(scored: dict[str, Candidate], topic: Topic, turns: list[Turn]) -> None:
     for s, j, cand in topic.values():
-        old = scored.get(cand.code)
-        if old is not None and old.score >= s:
-            continue
-        if old is None:
-            scored[cand.code] = Candidate(cand.code, s, via=(turns[j].index, cand))
-        else:
-            scored[cand.code] = Candidate(cand.code, s, old.evidence, (turns[j].index, cand), old.hits, old.offset)
+        _offer(scored, cand, s, turns[j].index)
 
 
 def _composite(code: Code, i: int, mhits: list[Hit], themes: list[dict[str, Candidate]], turns: list[Turn]
