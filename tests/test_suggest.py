@@ -728,3 +728,15 @@ def test_school_words_are_no_behaviour(miv_project, tmp_path, line, code):
 
 def test_blocking_someone_is_still_online(miv_project, tmp_path):
     assert "online_bedreiging" in suggestions_for(miv_project, tmp_path, "Hij bleef maar berichten sturen, dus ik heb hem geblokt.")
+
+
+def test_a_greeting_is_not_feeling_welcome(miv_project, tmp_path):
+    """Every focus group opens with 'welkom': that is no theme for the answers that follow."""
+    name = add_transcript(miv_project, tmp_path, "begroeting", [
+        "Gespreksleider: Goedemiddag, welkom allemaal. Fijn dat jullie er zijn.",
+        "Student 1: Dank je. Ik zit in het tweede jaar van de opleiding logistiek en loop nu stage.",
+        "Student 2: Maar in mijn klas voel ik me eigenlijk nooit welkom, ik zit altijd alleen.",
+    ])
+    service.refresh_suggestions(miv_project, [name])
+    by_turn = {(s.turn, s.code) for s in miv_project.suggestions(name)}
+    assert (1, "erbij_horen") not in by_turn and (2, "erbij_horen") in by_turn
