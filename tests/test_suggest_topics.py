@@ -127,3 +127,31 @@ def test_the_topic_fades_over_many_turns(topics_project, tmp_path):
 ])
 def test_backchannels_are_not_substantive(text, expected):
     assert _substantive(text) is expected
+
+
+def test_an_introduction_that_lists_the_themes_gives_them_to_nobody(topics_project, tmp_path):
+    """The moderator opens by naming what the group will be about; the round of introductions that follows
+    is about none of it."""
+    turns = themes_per_turn(topics_project, tmp_path, "intro", [
+        "Gespreksleider: Welkom allemaal. We praten vandaag over pesten, discriminatie en de groepsapp. "
+        "Alles blijft anoniem. Zullen we beginnen met een voorstelrondje?",
+        "Student 1: Ik ben Daan, ik zit in het tweede jaar van de opleiding ICT en ik woon in Enschede.",
+        "Student 2: Ik ben Fatima, ik doe verpleegkunde en ik werk ernaast in een supermarkt.",
+    ])
+    assert turns[1] == set() and turns[2] == set()
+
+
+def test_a_question_after_a_thank_you_opens_its_topic(topics_project, tmp_path):
+    turns = themes_per_turn(topics_project, tmp_path, "dank", [
+        "Gespreksleider: Dank je wel. En hoe zit het met discriminatie hier op school?",
+        "Student 1: Nou, ik heb zelf gemerkt dat sommige docenten anders tegen ons praten dan tegen de rest.",
+    ])
+    assert "discriminatie" in turns[1]
+
+
+def test_a_question_pointing_back_asks_about_what_came_before_it(topics_project, tmp_path):
+    turns = themes_per_turn(topics_project, tmp_path, "terug", [
+        "Gespreksleider: Je vertelde net over die groepsapp. Hoe ging dat daarna verder?",
+        "Student 1: Ze hebben me er uiteindelijk uitgegooid en daarna sprak niemand meer met me.",
+    ])
+    assert "online" in turns[1]

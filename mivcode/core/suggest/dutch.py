@@ -208,6 +208,17 @@ def moderator_speakers(speakers: list[str], texts: list[str], meta: dict[str, st
     return set()
 
 
+_SENTENCE = re.compile(r"[^.!?]*[.!?]+|[^.!?]+$")
+
+
+def question_spans(text: str) -> list[tuple[int, int]]:
+    """Where the questions are: a moderator's "Dank je. En hoe zit het met discriminatie?" asks about
+    discrimination, "Vandaag praten we over discriminatie." only announces it."""
+    if "?" not in text:
+        return []
+    return [m.span() for m in _SENTENCE.finditer(text) if m.group().rstrip().endswith("?")]
+
+
 def is_question(text: str) -> bool:
     """A turn that only asks (every sentence ends in '?') echoes a theme rather than reporting it."""
     if "?" not in text:

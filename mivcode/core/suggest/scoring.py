@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from mivcode.core.codebook import top_level_of
 from mivcode.core.model import Code, Evidence, Turn
-from mivcode.core.suggest.dutch import is_moderator, is_question
+from mivcode.core.suggest.dutch import is_moderator, is_question, question_spans
 from mivcode.core.suggest.rules import WEIGHTS, Hit
 
 RULE_THRESHOLD = 0.55
@@ -208,7 +208,9 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
             if old is None or c.score > old.score or (c.score == old.score and depth[c.code] > depth[old.code]):
                 best[theme] = c
     moderator = [u.speaker in moderators if moderators is not None else _moderator(u.speaker) for u in turns]
-    topics = _topics(texts, themes, moderator, index)
+    # what a moderator's turn hands on is what it asks about, not the themes its introduction lists
+    context = [_asked(texts[j], themes[j]) if moderator[j] and themes[j] else themes[j] for j in range(n)]
+    topics = _topics(texts, themes, context, moderator, index)
     out: list[dict[str, Candidate]] = []
     for i, u in enumerate(turns):
         near = raw[i] or markers[i] or topics[i] or (not moderator[i] and any(
@@ -224,7 +226,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
             scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
                       else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
         if not moderator[i] and len(text.split(None, MIN_CONTEXT_WORDS)) >= MIN_CONTEXT_WORDS:
-            _carry_over(i, scored, themes, turns, moderator)
+            _carry_over(i, scored, context, turns, moderator)
         if topics[i]:
             _add_topic(scored, topics[i], turns)
         if index.generic is not None:
@@ -322,13 +324,28 @@ def _refers(text: str) -> bool:
 Topic = dict[str, tuple[float, int, Candidate]]   # theme -> (strength, turn it was last evidenced in, its candidate)
 
 
-def _topics(texts: list[str], themes: list[dict[str, Candidate]], moderator: list[bool], index: CodeIndex
-            ) -> list[Topic]:
+def _asked(text: str, theme_cands: dict[str, Candidate]) -> dict[str, Candidate]:
+    """The themes a moderator's turn asks about: with a word inside one of its questions, or anywhere in it
+    when it ends in a question that points back at what it just said ("Je zei dat je hen en die gebruikt.
+    Hoe gaat dat hier?"). An introduction that lists the themes asks about none of them."""
+    spans = question_spans(text)
+    if not spans:
+        return {}
+    a, b = spans[-1]
+    if not text[b:].strip() and _refers(text[a:b]):
+        return theme_cands
+    return {t: c for t, c in theme_cands.items()
+            if any(a <= h.start and h.end <= b for h in c.hits or () for a, b in spans)}
+
+
+def _topics(texts: list[str], themes: list[dict[str, Candidate]], asked_in: list[dict[str, Candidate]],
+            moderator: list[bool], index: CodeIndex) -> list[Topic]:
     """The conversation as topic segments: for every participant turn, the themes of the topic it continues.
 
-    * A moderator question with theme words opens a topic for those themes (the old topic ends). A question
-      that refers back ("Wat deed je toen?", "Vinden jullie dat erg?") keeps the topic, a little weaker; any
-      other question, and a moderator statement with theme words, ends it.
+    * A moderator question with theme words opens a topic for those themes (the old topic ends), also after a
+      statement in the same turn ("Dank je. En hoe zit dat online?"). A question that refers back ("Wat deed
+      je toen?", "Vinden jullie dat erg?") keeps the topic, a little weaker; any other question, and a
+      moderator statement with theme words (an introduction listing the themes), ends it.
     * A participant's strong evidence (>= `TOPIC_STRONG`) of a theme the topic does not have switches the
       topic to it; evidence of a theme already in the topic renews its strength.
     * A substantive participant turn gets the topic's themes at their current strength; the strength then
@@ -344,14 +361,15 @@ def _topics(texts: list[str], themes: list[dict[str, Candidate]], moderator: lis
         if own and not skip.isdisjoint(own):
             own = {t: c for t, c in own.items() if t not in skip}
         if moderator[i]:
-            asked = {t: c for t, c in own.items() if c.score >= TOPIC_MODERATOR}
-            if not asked and not topic:  # every branch below leaves no topic
+            named = {t: c for t, c in own.items() if c.score >= TOPIC_MODERATOR}
+            if not named and not topic:  # every branch below leaves no topic
                 out.append({})
                 continue
-            question = is_question(text)
-            if asked and question:
+            asked = {t: c for t, c in asked_in[i].items() if t in named}
+            question = "?" in text
+            if asked:
                 topic = {t: (TOPIC_MOD_STRENGTH, i, c) for t, c in asked.items()}
-            elif asked or (question and not _refers(text)):
+            elif named or (question and not _refers(text)):
                 topic = {}
             elif question:
                 topic = {t: (s * TOPIC_ACROSS, j, c) for t, (s, j, c) in topic.items()}
