@@ -94,8 +94,8 @@ def test_devset_macro_precision(scores):
 
 
 EVERYDAY = Path(__file__).with_name("data") / "suggest_everyday.txt"
-# Measured: 12 of 100 everyday turns (school, placement, work, travel, small talk; students and staff) get a
-# suggestion, mostly platform names for online safety. Ceiling leaves room for two or three turns of drift.
+# Measured: 16 of 115 everyday turns (school, placement, work, travel, introductions; students and staff) get a
+# suggestion, mostly a platform name or a theme named in passing. Ceiling: one or two turns of drift.
 MAX_EVERYDAY_SHARE = 0.15
 
 
