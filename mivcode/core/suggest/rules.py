@@ -282,7 +282,7 @@ class RuleSet:
         order, the verb first: "hou je mond", "je hoort er gewoon bij" is not, "ik zoek al weken een stage"."""
         head, verb = doc[0], doc[1]
         x, v = strip_accents(head.lower_), strip_accents(verb.lower_)
-        if (v not in self.lex.lemma_set or v in AUXILIARIES or v in self.lex.nouns or x in STOP_WORDS or len(x) < 3
+        if (v not in self.lex.lemma_set or v in AUXILIARIES or x in STOP_WORDS or len(x) < 3
                 or x in self.lex.lemma_set or not (x in self.lex.nouns or x.startswith("er"))):
             return
         strings = self.vocab.strings
