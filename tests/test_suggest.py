@@ -740,3 +740,26 @@ def test_a_greeting_is_not_feeling_welcome(miv_project, tmp_path):
     service.refresh_suggestions(miv_project, [name])
     by_turn = {(s.turn, s.code) for s in miv_project.suggestions(name)}
     assert (1, "erbij_horen") not in by_turn and (2, "erbij_horen") in by_turn
+
+
+@pytest.mark.parametrize("line, code", [
+    ("Ik word altijd als eerste beschuldigd als er iets kwijt is, omdat ik zwart ben.", "racisme"),
+    ("Die jongen werd de hele tijd aap genoemd door een paar uit de klas.", "racisme"),
+    ("Hij bleef me maar DM'en, ook nadat ik zei dat hij moest stoppen.", "online_veiligheid"),
+    ("Een student gooide een stoel naar de docent toen hij boos werd.", "fysiek_geweld"),
+    ("De docent durft het onderwerp niet aan te kaarten, bang voor ruzie.", "discussies_met_gevolgen"),
+])
+def test_constructions_students_use(miv_project, tmp_path, line, code):
+    """The reason someone names ('omdat ik zwart ben'), a slur by what it is called, a verb made of an app
+    word, a noun + verb phrase in speaking order, a topic left alone."""
+    from mivcode.core.codebook import default_codebook_path, load_codebook, top_level_of
+
+    by_id = {c.id: c for c in load_codebook(default_codebook_path()).codes}
+    found = suggestions_for(miv_project, tmp_path, line)
+    assert code in found or top_level_of(by_id, code) in {top_level_of(by_id, c) for c in found}, found
+
+
+def test_aap_is_no_app(miv_project, tmp_path):
+    """Spelling folds 'aap' and 'app' to the same key; only the written app words count as online."""
+    found = suggestions_for(miv_project, tmp_path, "Hij noemde haar een aap, waar iedereen bij stond.")
+    assert "online_veiligheid" not in found
