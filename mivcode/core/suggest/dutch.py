@@ -208,7 +208,19 @@ def moderator_speakers(speakers: list[str], texts: list[str], meta: dict[str, st
     return set()
 
 
-_SENTENCE = re.compile(r"[^.!?]*[.!?]+|[^.!?]+$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # a sentence ends at . ! or ? followed by white space ("3.5" goes on)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty sentence, trailing white space left out."""
+    spans, start = [], 0
+    for m in (*_SENTENCE_END.finditer(text), None):
+        end = m.start() if m else len(text.rstrip())
+        if text[start:end].strip():
+            spans.append((start, end))
+        if m:
+            start = m.end()
+    return spans
 
 
 def question_spans(text: str) -> list[tuple[int, int]]:
@@ -216,12 +228,12 @@ def question_spans(text: str) -> list[tuple[int, int]]:
     discrimination, "Vandaag praten we over discriminatie." only announces it."""
     if "?" not in text:
         return []
-    return [m.span() for m in _SENTENCE.finditer(text) if m.group().rstrip().endswith("?")]
+    return [(a, b) for a, b in sentence_spans(text) if text[a:b].rstrip().endswith("?")]
 
 
 def is_question(text: str) -> bool:
     """A turn that only asks (every sentence ends in '?') echoes a theme rather than reporting it."""
     if "?" not in text:
         return False
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
-    return bool(sentences) and all(s.rstrip().endswith("?") for s in sentences)
+    spans = sentence_spans(text)
+    return bool(spans) and len(question_spans(text)) == len(spans)

@@ -331,8 +331,8 @@ def _asked(text: str, theme_cands: dict[str, Candidate]) -> dict[str, Candidate]
     spans = question_spans(text)
     if not spans:
         return {}
-    a, b = spans[-1]
-    if not text[b:].strip() and _refers(text[a:b]):
+    last_start, last_end = spans[-1]
+    if not text[last_end:].strip() and _refers(text[last_start:last_end]):
         return theme_cands
     return {t: c for t, c in theme_cands.items()
             if any(a <= h.start and h.end <= b for h in c.hits or () for a, b in spans)}
