@@ -317,3 +317,17 @@ def test_docx_bold_name_alone_labels_the_paragraphs_below(tmp_path):
         d.add_paragraph(text)
     d.save(tmp_path / "fg.docx")
     assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == DIALOGUE[:2]
+
+
+def test_docx_time_stamp_before_a_bold_name(tmp_path):
+    """Transcription services write "[00:00:05] **Spreker 1** tekst": the stamp must not hide the label."""
+    d = docx.Document()
+    for (speaker, text), stamp in zip(DIALOGUE[:2], ("[00:00:05]", "00:01:12")):
+        p = d.add_paragraph()
+        p.add_run(stamp + " ")
+        p.add_run(speaker).bold = True
+        p.add_run(" " + text)
+    d.save(tmp_path / "fg.docx")
+    t = read_transcript_file(tmp_path / "fg.docx")
+    assert turn_texts(t) == DIALOGUE[:2]
+    assert [u.t_start for u in t.turns] == [5.0, 72.0]

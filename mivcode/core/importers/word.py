@@ -7,6 +7,7 @@ agencies often deliver.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from mivcode.core.errors import InputError
@@ -18,6 +19,8 @@ MAX_DOCX_XML_BYTES = 200 * 1024 * 1024  # zip-bomb guard: the unpacked document 
 # a bomb, not a transcript (real Word XML compresses 5-20:1).
 MAX_DOCX_PARSED_BYTES = 64 * 1024 * 1024
 MAX_XML_RATIO = 100
+# A time stamp that services put before the bold name: "[00:01:23] **Spreker 1** tekst"
+_LEADING_TS = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*[-–]?\s*$")
 
 
 def read_docx(data: bytes, filename: str) -> list[Segment]:
@@ -62,6 +65,9 @@ def _paragraph_line(para) -> str:
     """Turn a bold leading run into a `Speaker:` label so one parser handles both conventions."""
     text = para.text
     runs = [r for r in para.runs if r.text]
+    stamp = ""
+    while runs and not runs[0].bold and _LEADING_TS.match(stamp + runs[0].text):
+        stamp += runs.pop(0).text
     if not runs or not runs[0].bold:
         return text
     bold = ""
@@ -70,10 +76,11 @@ def _paragraph_line(para) -> str:
             break
         bold += r.text
     label = bold.strip().rstrip(":").strip()
-    rest = text[len(bold):].lstrip().lstrip(":").strip()
+    rest = text[len(stamp) + len(bold):].lstrip().lstrip(":").strip()
     if label and split_speaker(f"{label}: x"):
         # a bold name alone on its paragraph labels the paragraphs below it
-        return f"{label}: {rest}" if rest else f"{label}:"
+        line = f"{label}: {rest}" if rest else f"{label}:"
+        return f"{stamp.strip()} {line}" if stamp else line
     return text
 
 
