@@ -331,3 +331,23 @@ def test_docx_time_stamp_before_a_bold_name(tmp_path):
     t = read_transcript_file(tmp_path / "fg.docx")
     assert turn_texts(t) == DIALOGUE[:2]
     assert [u.t_start for u in t.turns] == [5.0, 72.0]
+
+
+def test_header_fields_above_the_first_turn_are_not_speakers(tmp_path):
+    """Transcripts open with 'Datum: …', 'Locatie: …', 'Aanwezig: …' (as lines or as table rows); those are
+    no turns."""
+    p = tmp_path / "fg.txt"
+    p.write_text(
+        "Focusgroep studenten – ROC Rivierland\nDatum: 14 maart 2023\nLocatie: Tiel\n"
+        "Aanwezig: gespreksleider (GL), zes studenten (S1–S6)\nDuur: 75 minuten\n\n"
+        "GL: Welkom allemaal.\nS1: Dank je.\n",
+        encoding="utf-8",
+    )
+    assert turn_texts(read_transcript_file(p)) == [("GL", "Welkom allemaal."), ("S1", "Dank je.")]
+    d = docx.Document()
+    table = d.add_table(rows=0, cols=2)
+    for speaker, text in [("Datum", "14 maart 2023"), ("Aantal deelnemers", "6"), *DIALOGUE[:2]]:
+        row = table.add_row().cells
+        row[0].text, row[1].text = speaker, text
+    d.save(tmp_path / "fg.docx")
+    assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == DIALOGUE[:2]

@@ -44,6 +44,17 @@ _NOT_LABELS = {
 }
 
 
+# A transcript often opens with a header of "Datum: 14 maart 2023", "Locatie: Tiel", "Aanwezig: ...": before
+# the first turn, a label starting with one of these words is a header field, not a speaker.
+_HEADER_WORDS = {
+    "datum", "date", "tijd", "time", "tijdstip", "duur", "duration", "locatie", "location", "plaats", "place",
+    "aanwezig", "aanwezigen", "afwezig", "present", "deelnemers", "participants", "aantal", "naam", "instelling",
+    "opleiding", "niveau", "leerweg", "groep", "focusgroep", "onderwerp", "titel", "title", "project", "opname",
+    "recording", "transcriptie", "transcript", "transcribent", "getranscribeerd", "notulist", "notulen", "bestand",
+    "file", "versie", "version", "sessie", "session",
+}
+
+
 @dataclass(slots=True)
 class Segment:
     """A piece of speech before it becomes a turn."""
@@ -94,6 +105,11 @@ def split_speaker(line: str) -> tuple[str, str, float | None] | None:
     if len(label) > 40:
         return None
     return label, m.group("rest").strip(), ts
+
+
+def is_header_label(label: str) -> bool:
+    """A header field's name ("Datum", "Aantal deelnemers"): only meaningful above the first turn."""
+    return label.split()[0].lower().strip(".") in _HEADER_WORDS
 
 
 def clean_speaker(label: str) -> str:
@@ -151,6 +167,8 @@ def segments_from_lines(lines: list[str]) -> list[Segment]:
         if not line:
             continue
         hit = split_speaker(line)
+        if hit and not segments and is_header_label(hit[0]):
+            continue  # "Datum: 14 maart 2023" above the first turn: a header field, not a speaker
         if hit:
             speaker, rest, ts = hit
             segments.append(Segment(speaker, rest, ts))

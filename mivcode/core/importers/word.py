@@ -11,7 +11,7 @@ import re
 import zipfile
 
 from mivcode.core.errors import InputError
-from mivcode.core.importers.turn_builder import Segment, segments_from_lines, split_speaker
+from mivcode.core.importers.turn_builder import Segment, is_header_label, segments_from_lines, split_speaker
 
 MAX_DOCX_XML_BYTES = 200 * 1024 * 1024  # zip-bomb guard: the unpacked document may not exceed this
 # The XML parts are what python-docx parses into memory (~15x their size in RSS), so they get their own
@@ -92,6 +92,8 @@ def _table_segments(table) -> list[Segment]:
             continue
         speaker, utterance = cells[-2], cells[-1]
         hit = split_speaker(f"{speaker}: x") if speaker else None
+        if hit and not out and is_header_label(hit[0]):
+            continue  # a header row (Datum | 14 maart 2023) above the first turn
         if hit and utterance:
             out.append(Segment(hit[0], utterance))
         elif out and utterance and not speaker:
