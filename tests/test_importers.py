@@ -351,3 +351,16 @@ def test_header_fields_above_the_first_turn_are_not_speakers(tmp_path):
         row[0].text, row[1].text = speaker, text
     d.save(tmp_path / "fg.docx")
     assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == DIALOGUE[:2]
+
+
+def test_bracketed_role_without_colon_opens_a_turn_but_a_transcriber_note_does_not(tmp_path):
+    p = tmp_path / "fg.srt"
+    p.write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nGESPREKSLEIDER: Welkom allemaal.\n\n"
+        "2\n00:00:04,500 --> 00:00:06,000\n[Student 2] Ik ben blij dat ik er ben.\n\n"
+        "3\n00:00:06,500 --> 00:00:08,000\n[Gelach] Echt waar.\n",
+        encoding="utf-8",
+    )
+    t = read_transcript_file(p)
+    assert turn_texts(t) == [("GESPREKSLEIDER", "Welkom allemaal."),
+                             ("Student 2", "Ik ben blij dat ik er ben. [Gelach] Echt waar.")]

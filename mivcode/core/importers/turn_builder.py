@@ -34,6 +34,11 @@ SPEAKER_HEADER = re.compile(
 # Lower-case role labels ("student 2: ...") are accepted only for these words, so "ik zei: ..." stays speech.
 _ROLE_WORDS = r"(?:gespreksleider|interviewer|moderator|student|studente|docent|mentor|medewerker|respondent|deelnemer|spreker|begeleider|teamleider)"
 LOWER_ROLE_LINE = re.compile(rf"^\s*(?P<label>{_ROLE_WORDS}(?:\s+\d{{1,3}})?)\s*:\s*(?P<rest>.*)$", re.I)
+# "[Student 2] tekst" without a colon (subtitle exports): only a role or a code like R1, since "[Gelach] ..."
+# and "[Onverstaanbaar]" at the start of a line are the transcriber's notes, not speakers.
+BRACKET_ROLE_LINE = re.compile(
+    rf"^\s*{_TS}\[(?P<label>{_ROLE_WORDS}(?:\s+\d{{1,3}})?|[A-Z]{{1,3}}\d{{1,3}})\]\s*(?P<rest>\S.*)$", re.I
+)
 # Trailing timestamp inside the label: "Student 2 (00:03:12): ..."
 _LABEL_TS = re.compile(r"\s*[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[\])]\s*$")
 # Words that start a sentence, not a label: "Nou: ...", "Dus: ..." are speech.
@@ -91,6 +96,10 @@ def split_speaker(line: str) -> tuple[str, str, float | None] | None:
         if role:
             label = role.group("label")
             return label[0].upper() + label[1:], role.group("rest").strip(), None
+        bracket = BRACKET_ROLE_LINE.match(line)
+        if bracket:
+            label = bracket.group("label")
+            return label[0].upper() + label[1:], bracket.group("rest").strip(), parse_timestamp(bracket.group("ts"))
         return None
     label = m.group("label").strip()
     ts = parse_timestamp(m.group("ts"))
