@@ -364,3 +364,15 @@ def test_bracketed_role_without_colon_opens_a_turn_but_a_transcriber_note_does_n
     t = read_transcript_file(p)
     assert turn_texts(t) == [("GESPREKSLEIDER", "Welkom allemaal."),
                              ("Student 2", "Ik ben blij dat ik er ben. [Gelach] Echt waar.")]
+
+
+def test_docx_turns_separated_by_soft_line_breaks(tmp_path):
+    """A transcript pasted into Word often lands in one paragraph with line breaks (Shift+Enter)."""
+    d = docx.Document()
+    p = d.add_paragraph()
+    for k, (speaker, text) in enumerate(DIALOGUE):
+        run = p.add_run(f"{speaker}: {text}")
+        if k < len(DIALOGUE) - 1:
+            run.add_break()
+    d.save(tmp_path / "fg.docx")
+    assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == DIALOGUE

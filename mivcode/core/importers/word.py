@@ -54,7 +54,8 @@ def read_docx(data: bytes, filename: str) -> list[Segment]:
 
     lines: list[str] = []
     for para in document.paragraphs:
-        lines.append(_paragraph_line(para))
+        # a soft line break (Shift+Enter, or a transcript pasted into Word) puts several turns in one paragraph
+        lines.extend(_paragraph_line(para).split("\n"))
     segments = segments_from_lines(lines)
     for table in document.tables:
         segments.extend(_table_segments(table))
