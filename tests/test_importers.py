@@ -285,6 +285,12 @@ def test_bad_input_is_one_clear_error_and_leaves_the_project_unchanged(tmp_path,
         ("student 2: ja echt", ("Student 2", "ja echt")),
         ("GESPREKSLEIDER\tWelkom allemaal.", ("GESPREKSLEIDER", "Welkom allemaal.")),
         ("[Gespreksleider]: welkom", ("Gespreksleider", "welkom")),
+        ("Student 1 - Daan: hoi", ("Student 1 - Daan", "hoi")),
+        ("Respondent 3 – BOL 2: hoi", ("Respondent 3 – BOL 2", "hoi")),
+        ("Spreker 1 [00:01:02]: hoi", ("Spreker 1", "hoi")),
+        ("[Student 2] ik ook", ("Student 2", "ik ook")),
+        ("[Gelach] echt waar", None),
+        ("Toen - Daan: kom op", None),
         ("Ja\tdat klopt", None),
         ("Ik zei: doe normaal", None),
         ("Om 10:30 begon de les.", None),
@@ -376,3 +382,4 @@ def test_docx_turns_separated_by_soft_line_breaks(tmp_path):
             run.add_break()
     d.save(tmp_path / "fg.docx")
     assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == DIALOGUE
+

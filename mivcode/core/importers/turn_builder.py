@@ -21,7 +21,8 @@ _TS = r"(?:\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*[-–]?\s*
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
 _LABEL = (
     rf"(?P<label>(?:{_NAME_WORD}|[A-ZÀ-ÖØ-Þ]{{1,3}}\d{{1,3}})"  # Gespreksleider, Fatima, R1, GL
-    rf"(?:\s+(?:{_NAME_WORD}|\d{{1,3}}(?!\d|:\d)|[a-z]{{1,3}}\s+{_NAME_WORD}|\([^()\n]{{1,30}}\))){{0,3}})"  # Student 2, van Dijk, (docent)
+    rf"(?:\s+(?:{_NAME_WORD}|\d{{1,3}}(?!\d|:\d)|[a-z]{{1,3}}\s+{_NAME_WORD}|\([^()\n]{{1,30}}\)"  # Student 2, van Dijk, (docent)
+    rf"|[-–]\s+{_NAME_WORD}|\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\])){{0,3}})"  # Student 1 - Daan, Spreker 1 [00:01:02]
 )
 # `Label: text`, also bold (**Label:**), bracketed ([Label]: text) or tab-separated (LABEL<TAB>text, pasted tables).
 SPEAKER_LINE = re.compile(
