@@ -383,3 +383,13 @@ def test_docx_turns_separated_by_soft_line_breaks(tmp_path):
     d.save(tmp_path / "fg.docx")
     assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == DIALOGUE
 
+
+
+def test_f4_transcript_time_stamps_leave_the_text_and_become_end_times(tmp_path):
+    """f4/f5transkript ends every paragraph with '#00:00:31-4#': not speech, but the time the turn ends."""
+    p = tmp_path / "f4.txt"
+    p.write_text("I: Welkom allemaal. #00:00:05-2#\n\nB1: Dank je.\nIk ben Sanne. #00:00:09-8#\n\n"
+                 "B2: Ja. #00:01:31#\n", encoding="utf-8")
+    t = read_transcript_file(p)
+    assert turn_texts(t) == [("I", "Welkom allemaal."), ("B1", "Dank je.\nIk ben Sanne."), ("B2", "Ja.")]
+    assert [u.t_end for u in t.turns] == [5.2, 9.8, 91.0]

@@ -61,6 +61,11 @@ _HEADER_WORDS = {
 }
 
 
+# f4/f5transkript closes each paragraph with the time it ends at: "… gescholden. #00:00:31-4#" (tenths after
+# the dash). It is not speech: it is taken out of the text and kept as the turn's end time.
+_F4_STAMP = re.compile(r"\s*#(\d{1,2}:\d{2}:\d{2})(?:-(\d))?#")
+
+
 @dataclass(slots=True)
 class Segment:
     """A piece of speech before it becomes a turn."""
@@ -174,6 +179,12 @@ def segments_from_lines(lines: list[str]) -> list[Segment]:
     segments: list[Segment] = []
     for raw in lines:
         line = raw.strip()
+        stamp = None
+        if "#" in line:
+            for m in _F4_STAMP.finditer(line):
+                stamp = m
+            if stamp is not None:
+                line = _F4_STAMP.sub("", line).strip()
         if not line:
             continue
         hit = split_speaker(line)
@@ -184,5 +195,9 @@ def segments_from_lines(lines: list[str]) -> list[Segment]:
             segments.append(Segment(speaker, rest, ts))
         elif segments:
             segments[-1].text = f"{segments[-1].text}\n{line}" if segments[-1].text else line
-        # text before the first speaker (a title, a date line) is not speech: it is left out
+        else:
+            continue  # text before the first speaker (a title, a date line) is not speech: it is left out
+        if stamp is not None:
+            tenths = stamp.group(2)
+            segments[-1].t_end = parse_timestamp(stamp.group(1)) + (int(tenths) / 10 if tenths else 0.0)
     return segments
