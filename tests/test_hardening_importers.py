@@ -21,7 +21,7 @@ from tests.conftest import dump
 
 FUZZ = settings(max_examples=80, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-EXTS = [".txt", ".md", ".vtt", ".srt", ".docx"]
+EXTS = [".txt", ".md", ".vtt", ".srt", ".docx", ".odt", ".rtf"]
 
 
 
@@ -460,3 +460,39 @@ def test_big_honest_docx_still_imports(tmp_path):
                     for i in range(20_000))
     t = read(_docx(body), ".docx", tmp_path)
     assert t is not None and len(t.turns) == 20_000
+
+
+def _odt(content: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("META-INF/manifest.xml",
+                    '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+                    'manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type='
+                    '"text/xml"/></manifest:manifest>')
+        zf.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+_ODT_NS = (b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def _odt_body(doctype: bytes, inner: bytes) -> bytes:
+    return _odt(b'<?xml version="1.0"?>' + doctype + b"<office:document-content " + _ODT_NS
+                + b"><office:body><office:text>" + inner + b"</office:text></office:body></office:document-content>")
+
+
+@pytest.mark.parametrize("data", [
+    _odt_body(b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', b"<text:p>S1: &xxe;</text:p>"),
+    _odt_body(b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+              b"<text:p>S1: &b;</text:p>"),
+    _odt_body(b"", b"<text:span>" * 50_000 + b"S1: hoi" + b"</text:span>" * 50_000),
+], ids=["xxe", "entities", "deep"])
+def test_hostile_odt_is_one_error_line(data, tmp_path):
+    assert read(data, ".odt", tmp_path) is None
+    assert read(_odt_body(b"", b"<text:p>S1: hoi</text:p><text:p>GL: ok</text:p>"), ".odt", tmp_path).turns
+
+
+def test_deeply_nested_rtf_is_read_or_refused_quickly(tmp_path):
+    read(b"{\\rtf1 " + b"{" * 200_000 + b"S1: hoi" + b"}" * 200_000 + b"}", ".rtf", tmp_path)

@@ -393,3 +393,69 @@ def test_f4_transcript_time_stamps_leave_the_text_and_become_end_times(tmp_path)
     t = read_transcript_file(p)
     assert turn_texts(t) == [("I", "Welkom allemaal."), ("B1", "Dank je.\nIk ben Sanne."), ("B2", "Ja.")]
     assert [u.t_end for u in t.turns] == [5.2, 9.8, 91.0]
+
+
+def write_odt(path: Path, rows, *, table: bool = False, soft_breaks: bool = False) -> Path:
+    """A real LibreOffice-style .odt written with odfpy: paragraphs, one paragraph with line breaks, or a table."""
+    from odf import table as odf_table
+    from odf import text as odf_text
+    from odf.opendocument import OpenDocumentText
+
+    doc = OpenDocumentText()
+    doc.text.addElement(odf_text.P(text="Focusgroep studenten"))  # a title line: not a turn
+    if table:
+        t = odf_table.Table(name="Transcript")
+        t.addElement(odf_table.TableColumn(numbercolumnsrepeated=2))
+        for speaker, utterance in rows:
+            tr = odf_table.TableRow()
+            for value in (speaker, utterance):
+                cell = odf_table.TableCell()
+                cell.addElement(odf_text.P(text=value))
+                tr.addElement(cell)
+            t.addElement(tr)
+        doc.text.addElement(t)
+    elif soft_breaks:
+        p = odf_text.P()
+        for k, (speaker, utterance) in enumerate(rows):
+            if k:
+                p.addElement(odf_text.LineBreak())
+            p.addText(f"{speaker}: {utterance}")
+        doc.text.addElement(p)
+    else:
+        for speaker, utterance in rows:
+            doc.text.addElement(odf_text.P(text=f"{speaker}: {utterance}"))
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("layout", ["paragraphs", "table", "soft_breaks"])
+def test_odt_layouts(tmp_path, layout):
+    p = write_odt(tmp_path / "fg.odt", DIALOGUE, table=layout == "table", soft_breaks=layout == "soft_breaks")
+    assert turn_texts(read_transcript_file(p)) == DIALOGUE
+
+
+def test_rtf_as_f4transkript_and_word_write_it(tmp_path):
+    """Escapes (\\'e9, \\u8216?), bold groups, \\line breaks and f4 time stamps."""
+    p = tmp_path / "f4.rtf"
+    p.write_bytes(
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}\n"
+        b"{\\b Gespreksleider:} Welkom allemaal. #00:00:05-2#\\par\n\\par\n"
+        b"{\\b S1:} Ik ben Ren\\'e9e, dat vond ik echt \\u8216?niet ok\\u8217?.\\line Echt.\\par\n"
+        b"S2: Ja. #00:00:31-4#\\par\n}"
+    )
+    t = read_transcript_file(p)
+    assert turn_texts(t) == [("Gespreksleider", "Welkom allemaal."),
+                             ("S1", "Ik ben Renée, dat vond ik echt ‘niet ok’.\nEcht."), ("S2", "Ja.")]
+    assert t.turns[2].t_end == 31.4
+
+
+@pytest.mark.parametrize("ext, payload", [
+    (".rtf", b"Gespreksleider: dit is platte tekst met de verkeerde extensie"),
+    (".odt", b"PK\x03\x04" + b"\x00" * 200),
+    (".odt", b"Student 1: geen zip"),
+])
+def test_rtf_and_odt_that_are_not_what_they_say(tmp_path, ext, payload):
+    f = tmp_path / f"vermomd{ext}"
+    f.write_bytes(payload)
+    with pytest.raises(InputError, match="vermomd"):
+        read_transcript_file(f)

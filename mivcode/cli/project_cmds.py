@@ -37,7 +37,7 @@ def init(project: str, codebook: str | None) -> None:
 @coder_option
 def import_(project: str, files: tuple[str, ...], manifest: str | None, institution: str | None, group: str | None,
             meta: tuple[str, ...], coder: str | None) -> None:
-    """Import transcripts (.txt, .md, .docx, .vtt, .srt); nothing is written if any file is bad."""
+    """Import transcripts (.txt, .md, .docx, .odt, .rtf, .vtt, .srt); nothing is written if any file is bad."""
     overrides = meta_from_mapping(_meta_values(meta, institution, group), "--group")
     if not files and not manifest:
         raise click.UsageError("name one or more FILES, or a --manifest that lists them")

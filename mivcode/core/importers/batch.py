@@ -16,7 +16,9 @@ from pathlib import Path
 
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input
+from mivcode.core.importers.opendocument import read_odt
 from mivcode.core.importers.plaintext import read_markdown, read_plaintext
+from mivcode.core.importers.rtf import read_rtf
 from mivcode.core.importers.subtitles import read_srt, read_vtt
 from mivcode.core.importers.text_decoding import decode_bytes
 from mivcode.core.importers.turn_builder import Segment, build_transcript
@@ -29,6 +31,8 @@ READERS: dict[str, tuple[Callable[[bytes, str], list[Segment]], bool]] = {
     ".md": (read_markdown, False),
     ".markdown": (read_markdown, False),
     ".docx": (read_docx, False),
+    ".odt": (read_odt, False),
+    ".rtf": (read_rtf, False),
     ".vtt": (read_vtt, True),
     ".srt": (read_srt, True),
 }

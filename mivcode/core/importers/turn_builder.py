@@ -201,3 +201,19 @@ def segments_from_lines(lines: list[str]) -> list[Segment]:
             tenths = stamp.group(2)
             segments[-1].t_end = parse_timestamp(stamp.group(1)) + (int(tenths) / 10 if tenths else 0.0)
     return segments
+
+
+def segments_from_rows(rows: list[tuple[str, str]]) -> list[Segment]:
+    """A two-column table (speaker | utterance), the layout transcription agencies often deliver: a row
+    without a speaker continues the turn above; header rows (Datum | 14 maart 2023) above the first turn
+    are no turns."""
+    out: list[Segment] = []
+    for speaker, utterance in rows:
+        hit = split_speaker(f"{speaker}: x") if speaker else None
+        if hit and not out and is_header_label(hit[0]):
+            continue
+        if hit and utterance:
+            out.append(Segment(hit[0], utterance))
+        elif out and utterance and not speaker:
+            out[-1].text += "\n" + utterance
+    return out

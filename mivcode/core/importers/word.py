@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 from mivcode.core.errors import InputError
-from mivcode.core.importers.turn_builder import Segment, is_header_label, segments_from_lines, split_speaker
+from mivcode.core.importers.packages import check_zip_package
+from mivcode.core.importers.turn_builder import Segment, segments_from_lines, segments_from_rows, split_speaker
 
-MAX_DOCX_XML_BYTES = 200 * 1024 * 1024  # zip-bomb guard: the unpacked document may not exceed this
-# The XML parts are what python-docx parses into memory (~15x their size in RSS), so they get their own
-# limits: 64 MB is a document of several million words; and a part that compresses better than 100:1 is
-# a bomb, not a transcript (real Word XML compresses 5-20:1).
-MAX_DOCX_PARSED_BYTES = 64 * 1024 * 1024
-MAX_XML_RATIO = 100
 # A time stamp that services put before the bold name: "[00:01:23] **Spreker 1** tekst"
 _LEADING_TS = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*[-–]?\s*$")
 
@@ -28,24 +22,8 @@ def read_docx(data: bytes, filename: str) -> list[Segment]:
         import docx  # python-docx
     except ImportError as exc:  # pragma: no cover - a dependency
         raise InputError(f"{filename}: python-docx is not installed") from exc
-    if not data.strip():
-        raise InputError(f"{filename}: empty file")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InputError(f"{filename}: not a Word .docx file (not a zip archive)")
+    check_zip_package(data, filename, "a Word .docx file")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-            if total > MAX_DOCX_XML_BYTES:
-                raise InputError(f"{filename}: unpacks to {total // 2**20} MB, too large for a transcript")
-            xml = [i for i in zf.infolist() if i.filename.lower().endswith((".xml", ".rels"))]
-            parsed = sum(i.file_size for i in xml)
-            if parsed > MAX_DOCX_PARSED_BYTES:
-                raise InputError(f"{filename}: its text parts unpack to {parsed // 2**20} MB, too large for a "
-                                 "transcript")
-            for i in xml:
-                if i.file_size > 2**20 and i.file_size > MAX_XML_RATIO * max(i.compress_size, 1):
-                    raise InputError(f"{filename}: '{i.filename}' unpacks {i.file_size // max(i.compress_size, 1)}"
-                                     " times its size (a zip bomb, not a Word document)")
         document = docx.Document(io.BytesIO(data))
     except InputError:
         raise
@@ -58,7 +36,7 @@ def read_docx(data: bytes, filename: str) -> list[Segment]:
         lines.extend(_paragraph_line(para).split("\n"))
     segments = segments_from_lines(lines)
     for table in document.tables:
-        segments.extend(_table_segments(table))
+        segments.extend(segments_from_rows(_table_rows(table)))
     return segments
 
 
@@ -85,21 +63,13 @@ def _paragraph_line(para) -> str:
     return text
 
 
-def _table_segments(table) -> list[Segment]:
-    out: list[Segment] = []
+def _table_rows(table) -> list[tuple[str, str]]:
+    rows = []
     for row in table.rows:
         cells = [c.text.strip() for c in row.cells]
-        if len(cells) < 2:
-            continue
-        speaker, utterance = cells[-2], cells[-1]
-        hit = split_speaker(f"{speaker}: x") if speaker else None
-        if hit and not out and is_header_label(hit[0]):
-            continue  # a header row (Datum | 14 maart 2023) above the first turn
-        if hit and utterance:
-            out.append(Segment(hit[0], utterance))
-        elif out and utterance and not speaker:
-            out[-1].text += "\n" + utterance
-    return out
+        if len(cells) >= 2:
+            rows.append((cells[-2], cells[-1]))
+    return rows
 
 
 __all__ = ["read_docx", "segments_from_lines"]
