@@ -212,9 +212,10 @@ class RuleSet:
                 self._add_single(LEMMA_COL, tok.lemma, PRIO_LEMMA, entry, base)
                 if by_norm:
                     self._add_single(NORM_COL, tok.norm, PRIO_NORM, entry, base)
-                if not entry.marker:
+                if not entry.marker:  # a marker is a phrase as said: no compounds or typos of it
                     self._index_word(tok.lower_, tok.norm_, entry)
-                    self._index_separable(tok.lower_, entry)
+                # split separable verbs, markers too: "je lacht het maar weg", "trek het je niet aan"
+                self._index_separable(tok.lower_, entry)
                 continue
             key = f"{entry.code}|{'m' if entry.marker else 'k'}|{phrase}"
             match_id = self.vocab.strings.add(key)
@@ -268,9 +269,9 @@ class RuleSet:
             verb = w[len(particle):]
             if w.startswith(particle) and len(verb) >= 5 and not verb.startswith("ge") and verb in self.lex.lemma_set:
                 strings = self.vocab.strings
-                key = f"{entry.code}|scheidbaar|{keyword}"
+                key = f"{entry.code}|scheidbaar|{'m' if entry.marker else 'k'}|{keyword}"
                 match_id = strings.add(key)
-                self.entries[match_id] = _Entry(entry.code, keyword, False)
+                self.entries[match_id] = _Entry(entry.code, keyword, entry.marker)
                 p = strings.add(particle)
                 norm = match_key(verb, self.lex.lemma(verb), self.lex.nouns, self.lex.lemma_set)
                 self.separable_lemma[strings.add(verb)].append((p, match_id, True))
