@@ -633,10 +633,23 @@ def test_aggression_with_more_than_one_word_stays_next_to_online(miv_project, tm
     ("Bij de kluisjes zat hij steeds aan me, ook toen ik nee zei.", "ongewenste_aanraking"),
     ("Eerlijk gezegd heb ik niet het idee dat ik er echt bij hoor.", "erbij_horen"),
     ("In mijn stageteam hoor je er meteen bij.", "erbij_horen"),
+    ("En dan vragen ze: nee, maar waar kom je écht vandaan?", "racisme"),
+    ("In de kantine ging het bijna op matten.", "agressie_geweld"),
+    ("Ik hou me in de les maar in, anders krijg je gedoe.", "zelfcensuur"),
+    ("Hij is gewoon genegeerd door de hele klas.", "pesten"),
 ])
 def test_bundled_codebook_patterns_for_everyday_phrasings(miv_project, tmp_path, line, code):
     found = suggestions_for(miv_project, tmp_path, line)
     assert code in found, (line, found)
+
+
+def test_normalising_marker_as_a_split_separable_verb(miv_project, tmp_path):
+    """A marker said the way people say it: 'aanstellen' as 'stel je niet zo aan'."""
+    found = suggestions_for(miv_project, tmp_path,
+                            "Ze schelden je de hele dag uit en dan zeggen ze: stel je niet zo aan.")
+    assert "normalisering" in found, found
+    assert any(e.rule == "marker: aanstellen" and e.text == "stel je niet zo aan"
+               for e in found["normalisering"].evidence), found["normalisering"].evidence
 
 
 def test_normalising_hoort_erbij_is_not_belonging(miv_project, tmp_path):
@@ -707,10 +720,20 @@ def test_behaviour_next_to_an_idiom_still_counts(miv_project, tmp_path, line):
 
 @pytest.mark.parametrize("line, code", [("Ik kom met de bus, dat is ongeveer drie kwartier reizen.", "verbale_agressie"),
                                         ("Mijn oom werkt bij de politie, daarom wil ik dat ook.", "agressie_geweld"),
-                                        ("Het tweede uur is uitgevallen, dus we gingen eerder naar huis.", "verbale_agressie")])
+                                        ("Het tweede uur is uitgevallen, dus we gingen eerder naar huis.", "verbale_agressie"),
+                                        ("Vanochtend viel de trein weer uit, lekker.", "delen_beelden"),
+                                        ("Er komt een vaste klant voor een behandeling.", "discriminatie_geloof"),
+                                        ("We moeten alles vastleggen voor ons portfolio.", "discriminatie_geloof"),
+                                        ("Na gym moeten de matten terug in het hok.", "agressie_geweld"),
+                                        ("Mijn maat zei dat ook al.", "agressie_geweld"),
+                                        ("De inhoud van de les was best saai.", "zelfcensuur"),
+                                        ("Moeten we de stoelen nog terugzetten?", "gelijke_kansen"),
+                                        ("Ik ben dol op paarden.", "normalisering"),
+                                        ("Je wordt hier niet echt een nummer, iedereen kent je.", "ontkenning")])
 def test_everyday_words_that_only_look_like_behaviour(miv_project, tmp_path, line, code):
     """kwar|tier is no compound of tieren, the police as a career is no incident, a lesson that is
-    'uitgevallen' was cancelled."""
+    'uitgevallen' was cancelled; a keyword's stem that is another everyday word (lekker ~ lekken,
+    vaste ~ vasten, maat ~ matten, inhoud ~ inhouden, dol ~ dollen) is no evidence."""
     assert code not in suggestions_for(miv_project, tmp_path, line)
 
 
