@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from mivcode.core.model import Transcript, TranscriptMeta, Turn
 
-# Optional leading timestamp "[00:01:23]" or "00:01:23 -", then the label, then ":".
-_TS = r"(?:\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*[-–]?\s*)?"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_RANGE_END = rf"(?:\s*[-–]\s*{_TIME})?"  # "00:01:02 - 00:01:09": the start is kept
+# Optional leading timestamp "[00:01:23]", "00:01:23 -" or a range, then the label, then ":".
+_TS = rf"(?:\[?\(?(?P<ts>{_TIME}){_RANGE_END}\)?\]?\s*[-–]?\s*)?"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
 _LABEL = (
     rf"(?P<label>(?:{_NAME_WORD}|[A-ZÀ-ÖØ-Þ]{{1,3}}\d{{1,3}})"  # Gespreksleider, Fatima, R1, GL
@@ -28,10 +30,11 @@ _LABEL = (
 SPEAKER_LINE = re.compile(
     rf"^\s*{_TS}(?:\*\*|__|\[)?{_LABEL}[ ]*(?:\*\*|__|\])?[ ]*(?::|\t)\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
 )
-# Transcription services (Amberscript, Otter) put "Spreker 1  00:01:23" on a line of its own, the text below.
-SPEAKER_HEADER = re.compile(
-    rf"^\s*{_LABEL}\s*[\[(]?(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)[\])]?\s*$"
-)
+# Transcription services (Amberscript, Otter, Zoom's captions) put "Spreker 1  00:01:23", "[Anouk de Vries]
+# 10:03:15" or "Spreker 1 (00:00:03 - 00:00:09)" on a line of its own, the text below.
+SPEAKER_HEADER = re.compile(rf"^\s*\[?{_LABEL}\]?\s*[\[(]?(?P<ts>{_TIME}){_RANGE_END}[\])]?\s*$")
+# The same with the text on the line, when the name is bracketed: "[Anouk de Vries] 10:03:15 Welkom allemaal".
+BRACKET_NAME_TS_LINE = re.compile(rf"^\s*\[{_LABEL}\]\s*[\[(]?(?P<ts>{_TIME}){_RANGE_END}[\])]?\s+(?P<rest>\S.*)$")
 # Lower-case role labels ("student 2: ...") are accepted only for these words, so "ik zei: ..." stays speech.
 _ROLE_WORDS = r"(?:gespreksleider|interviewer|moderator|student|studente|docent|mentor|medewerker|respondent|deelnemer|spreker|begeleider|teamleider)"
 LOWER_ROLE_LINE = re.compile(rf"^\s*(?P<label>{_ROLE_WORDS}(?:\s+\d{{1,3}})?)\s*:\s*(?P<rest>.*)$", re.I)
@@ -47,6 +50,9 @@ _NOT_LABELS = {
     "nou", "dus", "maar", "en", "ja", "nee", "want", "ook", "toen", "zoals", "bijvoorbeeld", "let", "op", "noot",
     "note", "ik", "jij", "je", "wij", "we", "hij", "zij", "ze", "het", "dat", "die", "dit", "wat", "waarom", "hoe",
     "zo", "oké", "oke", "om", "vraag", "antwoord", "tip", "conclusie", "stelling", "thema", "onderwerp", "pauze",
+    # the transcriber's notes: "[Gelach] 10:03:15 ...", "Onverstaanbaar: ..."
+    "gelach", "lacht", "lachen", "stilte", "onverstaanbaar", "inaudible", "crosstalk", "applaus", "hoest", "zucht",
+    "geroezemoes", "onduidelijk",
 }
 
 
@@ -93,9 +99,11 @@ def parse_timestamp(value: str | None) -> float | None:
 
 def split_speaker(line: str) -> tuple[str, str, float | None] | None:
     """`Speaker: utterance` → (speaker, utterance, timestamp) or None when the line has no label."""
-    header = SPEAKER_HEADER.match(line)
-    if header and header.group("label").split()[0].lower() not in _NOT_LABELS:
-        return clean_speaker(header.group("label")), "", parse_timestamp(header.group("ts"))
+    for pattern in (SPEAKER_HEADER, BRACKET_NAME_TS_LINE):
+        m = pattern.match(line)
+        if m and m.group("label").split()[0].lower() not in _NOT_LABELS:
+            rest = m.group("rest").strip() if pattern is BRACKET_NAME_TS_LINE else ""
+            return clean_speaker(m.group("label")), rest, parse_timestamp(m.group("ts"))
     m = SPEAKER_LINE.match(line)
     if not m:
         role = LOWER_ROLE_LINE.match(line)
