@@ -53,6 +53,9 @@ WEIGHTS = {
     "samenstelling": 0.7, "spelling": 0.6,
 }
 MIN_FUZZY_LEN = 6
+# The head after a keyword as modifier has at least 4 letters: racisme|grap, pest|filmpje; three-letter
+# tails are mostly a longer word's ending (comment|aar is commentaar, not a comment).
+MIN_HEAD = 4
 # Verbs that only help (a phrase "geaccepteerd worden" is about its first word, not about "worden").
 AUXILIARIES = {"worden", "zijn", "hebben", "kunnen", "moeten", "willen", "mogen", "zullen", "gaan", "komen",
                "blijven", "laten", "doen", "maken", "krijgen", "geven",
@@ -517,7 +520,7 @@ class RuleSet:
                     return tuple(out.values())
         # keyword as modifier: racisme|grap, pest|filmpje
         for size in self._prefix_sizes:  # longest first, only lengths some keyword has
-            if size > n - 3:
+            if size > n - MIN_HEAD:
                 continue
             entries = self.prefixes.get(w[:size])
             if entries and _is_word(w[size:], known):
