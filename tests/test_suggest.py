@@ -637,6 +637,7 @@ def test_aggression_with_more_than_one_word_stays_next_to_online(miv_project, tm
     ("In de kantine ging het bijna op matten.", "agressie_geweld"),
     ("Ik hou me in de les maar in, anders krijg je gedoe.", "zelfcensuur"),
     ("Hij is gewoon genegeerd door de hele klas.", "pesten"),
+    ("Er wordt gefloten en geroepen, maar zolang ze niet aan me zitten vind ik het prima.", "normalisering"),
 ])
 def test_bundled_codebook_patterns_for_everyday_phrasings(miv_project, tmp_path, line, code):
     found = suggestions_for(miv_project, tmp_path, line)
@@ -729,7 +730,11 @@ def test_behaviour_next_to_an_idiom_still_counts(miv_project, tmp_path, line):
                                         ("De inhoud van de les was best saai.", "zelfcensuur"),
                                         ("Moeten we de stoelen nog terugzetten?", "gelijke_kansen"),
                                         ("Ik ben dol op paarden.", "normalisering"),
-                                        ("Je wordt hier niet echt een nummer, iedereen kent je.", "ontkenning")])
+                                        ("Je wordt hier niet echt een nummer, iedereen kent je.", "ontkenning"),
+                                        ("Ik ben donker, snap je, maar dat is niet het punt.", "online_veiligheid"),
+                                        ("Hij gaf een hoop commentaar op mijn verslag.", "online_veiligheid"),
+                                        ("Eerst had ik een andere leerbaan, bij een garage.", "stagediscriminatie"),
+                                        ("Hij heeft me uitgemaakt voor alles wat mooi en lelijk is.", "lhbtiq")])
 def test_everyday_words_that_only_look_like_behaviour(miv_project, tmp_path, line, code):
     """kwar|tier is no compound of tieren, the police as a career is no incident, a lesson that is
     'uitgevallen' was cancelled; a keyword's stem that is another everyday word (lekker ~ lekken,
