@@ -184,10 +184,28 @@ def _load_trained(name: str) -> Language:
         raise InputError(f"spacy_model '{name}' kan niet worden geladen (cannot load): {exc}") from None
 
 
+def _split_word_abbreviations(nlp: Language) -> None:
+    """Let a sentence's full stop go after a word that spaCy's Dutch exceptions also list as an abbreviation.
+
+    "vol.", "me.", "dat.", "hand.", "pas." are kept whole as abbreviations, so
+    "dan zitten ze ineens vol." or "hij zat steeds aan me." did not match the
+    codebook's "ineens vol" or "aan me". Spoken transcripts end sentences on such
+    words far more often than they abbreviate them; true abbreviations that are no
+    word (bijv., ca., enz.) keep their special case.
+    """
+    known = lexicon().known
+    rules = nlp.tokenizer.rules or {}
+    kept = {form: tokens for form, tokens in rules.items()
+            if not (form.endswith(".") and form[:-1].isalpha() and len(form) > 2 and form[:-1].lower() in known)}
+    if len(kept) != len(rules):
+        nlp.tokenizer.rules = kept
+
+
 @lru_cache(maxsize=4)
 def _load(resolved: str | None) -> Pipeline:
     if resolved is None:
         nlp = spacy.blank("nl")
+        _split_word_abbreviations(nlp)
         nlp.add_pipe("miv_normalizer", config={"use_model_lemmas": False})
         lex = lexicon()
         desc = (
@@ -197,6 +215,8 @@ def _load(resolved: str | None) -> Pipeline:
         )
         return Pipeline(nlp, "blank", desc)
     nlp = _load_trained(resolved)
+    if nlp.lang == "nl":
+        _split_word_abbreviations(nlp)
     has_lemmas = any(n in nlp.pipe_names for n in ("lemmatizer", "trainable_lemmatizer"))
     nlp.add_pipe("miv_normalizer", config={"use_model_lemmas": has_lemmas})
     meta = nlp.meta

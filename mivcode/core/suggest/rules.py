@@ -540,12 +540,15 @@ class RuleSet:
                     break
         if out or w in known or n < MIN_FUZZY_LEN:
             return tuple(out.values())
+        # a compound of two known words (stage|kleding) is a typo only one letter away from a keyword
+        # (trie|teren is treiteren); two letters away it is that compound (stagekled ~ stageplek)
+        compound = _is_compound(w, known)
         # the word, then its stem: a fixed order, so the rule named in the evidence (and the fingerprint that
         # keeps a rejection) does not depend on the hash seed of the process
         for probe, is_stem in ((w, False), (key, True)):
             if is_stem and (key == w or len(key) < 8):
                 continue  # short stems are too close to each other (klein ~ kleiner)
-            limit = 1 if len(probe) <= 8 else 2
+            limit = 1 if len(probe) <= 8 or compound else 2
             forms, entries = self._fuzzy_lists.get(probe[0], ((), ()))
             # one call into rapidfuzz's C loop per word, nearest keyword first
             for _, _, k in process.extract(probe, forms, scorer=OSA.distance, score_cutoff=limit, limit=None):
@@ -553,6 +556,11 @@ class RuleSet:
                 if e.code not in out:
                     out[e.code] = ("spelling", e.keyword, e)
         return tuple(out.values())
+
+
+def _is_compound(w: str, known: frozenset[str]) -> bool:
+    """Two known Dutch words, the first optionally with a linking s/e/en: stagekleding, kledingkast."""
+    return any(_is_word(w[:k], known, modifier=True) and w[k:] in known for k in range(3, len(w) - 2))
 
 
 def _is_word(part: str, known: frozenset[str], modifier: bool = False) -> bool:
