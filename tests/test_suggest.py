@@ -638,6 +638,10 @@ def test_aggression_with_more_than_one_word_stays_next_to_online(miv_project, tm
     ("Ik hou me in de les maar in, anders krijg je gedoe.", "zelfcensuur"),
     ("Hij is gewoon genegeerd door de hele klas.", "pesten"),
     ("Er wordt gefloten en geroepen, maar zolang ze niet aan me zitten vind ik het prima.", "normalisering"),
+    ("Als ik een meisje voorstel dat bedekt is, dan zitten ze ineens vol.", "stagediscriminatie"),
+    ("Bij de ingang krijgen de jongens met een kleurtje altijd als eerste een opmerking.", "racisme"),
+    ("Incidenten hebben we hier eigenlijk niet, denk ik.", "ontkenning"),
+    ("Ik stel haar voor en dan zitten ze ineens vol.", "stagediscriminatie"),
 ])
 def test_bundled_codebook_patterns_for_everyday_phrasings(miv_project, tmp_path, line, code):
     found = suggestions_for(miv_project, tmp_path, line)
@@ -651,6 +655,13 @@ def test_normalising_marker_as_a_split_separable_verb(miv_project, tmp_path):
     assert "normalisering" in found, found
     assert any(e.rule == "marker: aanstellen" and e.text == "stel je niet zo aan"
                for e in found["normalisering"].evidence), found["normalisering"].evidence
+
+
+def test_sentence_final_word_that_spacy_lists_as_an_abbreviation(nlp_pipeline):
+    """spaCy's Dutch exceptions keep 'vol.', 'me.', 'hand.' whole as abbreviations; in speech they end sentences."""
+    words = [t.text for t in nlp_pipeline.nlp("Dan zitten ze ineens vol. Hij zat aan me. Bijv. vandaag.")]
+    assert words[:6] == ["Dan", "zitten", "ze", "ineens", "vol", "."]
+    assert "me" in words and "bijv." in [w.lower() for w in words]
 
 
 def test_normalising_hoort_erbij_is_not_belonging(miv_project, tmp_path):
@@ -734,7 +745,11 @@ def test_behaviour_next_to_an_idiom_still_counts(miv_project, tmp_path, line):
                                         ("Ik ben donker, snap je, maar dat is niet het punt.", "online_veiligheid"),
                                         ("Hij gaf een hoop commentaar op mijn verslag.", "online_veiligheid"),
                                         ("Eerst had ik een andere leerbaan, bij een garage.", "stagediscriminatie"),
-                                        ("Hij heeft me uitgemaakt voor alles wat mooi en lelijk is.", "lhbtiq")])
+                                        ("Hij heeft me uitgemaakt voor alles wat mooi en lelijk is.", "lhbtiq"),
+                                        ("De stagekleding en de schoenen kosten best veel.", "stagediscriminatie"),
+                                        ("In die ene klas klapte het meteen, twee groepen.", "fysiek_geweld"),
+                                        ("We moeten oppassen dat we niet alles daarop gooien.", "zelfcensuur"),
+                                        ("Onze studenten zijn voor zeventig procent van kleur.", "racisme")])
 def test_everyday_words_that_only_look_like_behaviour(miv_project, tmp_path, line, code):
     """kwar|tier is no compound of tieren, the police as a career is no incident, a lesson that is
     'uitgevallen' was cancelled; a keyword's stem that is another everyday word (lekker ~ lekken,
