@@ -65,6 +65,12 @@ def fold(stem: str) -> str:
     return _DOUBLE.sub(r"\1", stem)
 
 
+# Words in -er that look like the agent noun of a verb but are not (a lekker is no one who leaks, a poster
+# no one who posts): without this they share a key with that verb's keywords.
+NOT_AGENT_NOUNS = frozenset({"lekker", "zeker", "later", "poster", "posters", "printer", "printers", "kamer",
+                             "kamers", "ober", "obers", "bitter", "beter", "eter", "lader"})
+
+
 def stem(word: str, verbs: frozenset[str] | set[str] = frozenset()) -> str:
     """Strip one inflection and one derivation ending. `verbs` = infinitives (agent nouns: pester → pesten)."""
     w = word[:-2] if word.endswith("'s") else word
@@ -88,7 +94,7 @@ def stem(word: str, verbs: frozenset[str] | set[str] = frozenset()) -> str:
         return w[:-1]  # adjective inflection: homofobe → homofob(oob)
     if w.endswith("ing") and len(w) >= 7:
         return w[:-3]  # bedreiging → bedreig(en)
-    if not verb_stem and w.endswith("er") and len(w) >= 6 and w[-3] not in "aeiou":
+    if not verb_stem and w.endswith("er") and len(w) >= 6 and w[-3] not in "aeiou" and w not in NOT_AGENT_NOUNS:
         base = w[:-2]
         if not verbs or base + "en" in verbs or base + base[-1] + "en" in verbs:
             return base  # pester(s) → pest(en), vechter → vecht(en); not moeder, ander (no such verbs)
