@@ -642,6 +642,9 @@ def test_aggression_with_more_than_one_word_stays_next_to_online(miv_project, tm
     ("Bij de ingang krijgen de jongens met een kleurtje altijd als eerste een opmerking.", "racisme"),
     ("Incidenten hebben we hier eigenlijk niet, denk ik.", "ontkenning"),
     ("Ik stel haar voor en dan zitten ze ineens vol.", "stagediscriminatie"),
+    ("Een gast legde bij het afrekenen zijn hand op mijn onderrug.", "ongewenste_aanraking"),
+    ("Mannen die vanaf een terras achter je aan roepen.", "nastaren_nafluiten"),
+    ("Eerlijk? Ik hoor er niet echt bij in die klas.", "erbij_horen"),
 ])
 def test_bundled_codebook_patterns_for_everyday_phrasings(miv_project, tmp_path, line, code):
     found = suggestions_for(miv_project, tmp_path, line)
@@ -749,7 +752,10 @@ def test_behaviour_next_to_an_idiom_still_counts(miv_project, tmp_path, line):
                                         ("De stagekleding en de schoenen kosten best veel.", "stagediscriminatie"),
                                         ("In die ene klas klapte het meteen, twee groepen.", "fysiek_geweld"),
                                         ("We moeten oppassen dat we niet alles daarop gooien.", "zelfcensuur"),
-                                        ("Onze studenten zijn voor zeventig procent van kleur.", "racisme")])
+                                        ("Onze studenten zijn voor zeventig procent van kleur.", "racisme"),
+                                        ("Dat tikt echt aan van een leerlingsalaris.", "oplichting_hacken"),
+                                        ("Ik heb een poster gezien bij de kantine.", "online_veiligheid"),
+                                        ("De chef komt achter je staan als je aan het snijden bent.", "melden_en_steun")])
 def test_everyday_words_that_only_look_like_behaviour(miv_project, tmp_path, line, code):
     """kwar|tier is no compound of tieren, the police as a career is no incident, a lesson that is
     'uitgevallen' was cancelled; a keyword's stem that is another everyday word (lekker ~ lekken,
