@@ -812,3 +812,23 @@ def test_aap_is_no_app(miv_project, tmp_path):
     """Spelling folds 'aap' and 'app' to the same key; only the written app words count as online."""
     found = suggestions_for(miv_project, tmp_path, "Hij noemde haar een aap, waar iedereen bij stond.")
     assert "online_veiligheid" not in found
+
+
+def test_model_never_replaces_rules_by_suggesting_less():
+    """On held-out turns a mix that wins F1 only by dropping coded turns the rules found is refused; one that
+    keeps the rules' recall and gains precision is taken."""
+    import numpy as np
+
+    from mivcode.core.suggest.learn import choose_params
+
+    y = np.array([1] * 20 + [0] * 40)
+    rule = np.array([0.9] * 20 + [0.9] * 30 + [0.0] * 10)  # finds every coded turn, and 30 false alarms
+    # a model that is sure about 12 of the 20 coded turns and about nothing else: better F1, lower recall
+    narrow = np.array([0.95] * 12 + [0.05] * 8 + [0.05] * 40)
+    assert choose_params(rule, narrow, y, 0.55).rules_only
+    # a model that separates all of them: same recall, far better precision
+    sharp = np.array([0.95] * 20 + [0.05] * 40)
+    params = choose_params(rule, sharp, y, 0.55)
+    assert not params.rules_only
+    combined = np.array([params.combine(r, m) for r, m in zip(rule, sharp)]) >= params.threshold
+    assert combined[:20].all() and combined[20:].sum() < 30

@@ -148,6 +148,12 @@ def f1(pred: np.ndarray, y: np.ndarray) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def recall(pred: np.ndarray, y: np.ndarray) -> float:
+    """Share of the coded turns (y > 0) that `pred` suggests."""
+    pos = float((y > 0).sum())
+    return float((pred & (y > 0)).sum()) / pos if pos else 0.0
+
+
 MIN_HELD_OUT_POSITIVES = 8
 MIN_GAIN = 0.03
 
@@ -155,21 +161,30 @@ MIN_GAIN = 0.03
 def choose_params(rule: np.ndarray, prob: np.ndarray, y: np.ndarray, rule_threshold: float) -> CodeParams:
     """Per code: the mix, calibration and threshold with the best F1 on held-out turns.
 
-    The model replaces the rules alone only with enough held-out examples and a
-    clear gain: with a handful of coded transcripts, a threshold picked on a
-    few turns is noise, and the codebook's rules are the safer default.
+    The model replaces the rules alone only with enough held-out examples, a
+    clear gain, and no loss of recall: with a handful of coded transcripts, a
+    threshold picked on a few turns is noise, and the codebook's rules are the
+    safer default. Suggestions exist so that a researcher misses less; a mix
+    that wins F1 by suggesting less moved recall down on transcripts it had not
+    seen (16 coded transcripts, 5-fold: R 0.830 -> 0.763 without this condition,
+    0.808 with it).
     """
     if y.sum() < MIN_HELD_OUT_POSITIVES:
         return CodeParams()
     best = CodeParams()
-    best_f1 = f1(rule >= rule_threshold, y) + MIN_GAIN
+    rules_pred = rule >= rule_threshold
+    best_f1 = f1(rules_pred, y) + MIN_GAIN
+    min_recall = recall(rules_pred, y)
     for w in WEIGHTS:
         s = w * rule + (1 - w) * prob
         a, b = platt(s, y)
         cal = 1 / (1 + np.exp(-np.clip(a * s + b, -40, 40)))
         cal = np.where((rule <= 0.0) & (cal < MODEL_ALONE), 0.0, cal)
         for t in np.arange(0.15, 0.8, 0.05):
-            score = f1(cal >= t, y)
+            pred = cal >= t
+            if recall(pred, y) < min_recall:
+                continue
+            score = f1(pred, y)
             if score > best_f1 + 1e-9:
                 best_f1, best = score, CodeParams(w, a, b, float(round(t, 2)), False)
     return best
