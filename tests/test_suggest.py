@@ -667,6 +667,16 @@ def test_sentence_final_word_that_spacy_lists_as_an_abbreviation(nlp_pipeline):
     assert "me" in words and "bijv." in [w.lower() for w in words]
 
 
+def test_split_separable_verb_needs_a_verb(miv_project, tmp_path):
+    """'de hele dag uit' is a noun and a particle, not 'uitdagen'; the verb of 'ze lachten hem uit' is
+    uitlachen (bullying), not the normalising marker 'lachen'."""
+    found = suggestions_for(miv_project, tmp_path, "Ze lachten hem de hele dag uit.")
+    assert "pesten" in found and "normalisering" not in found, found
+    evidence = [e.rule for s in suggestions_for(miv_project, tmp_path, "Ze schelden je de hele dag uit.").values()
+                for e in s.evidence]
+    assert "woordvorm: uitdagen" not in evidence, evidence
+
+
 def test_normalising_hoort_erbij_is_not_belonging(miv_project, tmp_path):
     found = suggestions_for(miv_project, tmp_path, "Ze zeggen dat het er gewoon bij hoort, dat geroep.")
     assert "erbij_horen" not in found, found

@@ -67,6 +67,10 @@ CLAUSE_WORDS = ("en", "maar", "want", "omdat", "als", "dus", "of", "toen", "dan"
                 # a prepositional phrase may follow the particle: "ze schelden je uit op het plein"
                 "bij", "op", "in", "tijdens", "met", "naar", "voor", "achter", "onder", "na", "door", "zonder")
 LINKS = ("s", "e", "en")
+# A word right after one of these is a noun, not the verb of a split separable verb ("de hele dag uit" is no
+# "uitdagen"). Not "dat"/"die": they front the object in "dat trek ik me niet aan".
+NOUN_MARKERS = ("de", "het", "een", "deze", "elke", "iedere", "hele", "heel", "mijn", "m'n", "zijn", "z'n", "haar",
+                "onze", "ons", "hun", "jouw", "uw")
 # Inseparable prefixes make a new verb, not a compound: verpesten is not pesten.
 NOT_MODIFIERS = {"ver", "ont", "her", "mis", "be", "ge", "er"}
 
@@ -150,6 +154,7 @@ class RuleSet:
         self.separable_lemma: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
         self.separable_norm: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
         self._clause_end = {self.vocab.strings.add(w) for w in CLAUSE_WORDS}
+        self._noun_markers = {self.vocab.strings.add(w) for w in NOUN_MARKERS}
         # The Matcher is slow on common-word predicates; it runs only on turns that hold a word of every
         # required token of some pattern, which skips only turns where nothing can match.
         self.required: list[list[set[int]]] = []
@@ -446,6 +451,8 @@ class RuleSet:
         """A split separable verb: the verb, then within the same clause its particle as the clause's last
         word ("ze lachten hem de hele dag uit.") or before a conjunction or a prepositional phrase ("uit op
         het plein"), so that a preposition ("ik wacht op de bus") does not count."""
+        if i and arr[i - 1, 0] in self._noun_markers:
+            return
         key = (int(arr[i, 1]), int(arr[i, 2]))
         wanted = self._wanted.get(key)
         if wanted is None:
@@ -495,6 +502,11 @@ class RuleSet:
                 continue
             if any(sg == seg and ia <= a - base and b - base <= ib for sg, ia, ib in idioms):
                 continue
+            if prio == PRIO_SEPARABLE and not entry.marker:
+                # the verb of a split separable verb is that verb, not a marker of its own ("ze lachten hem
+                # uit" is uitlachen, not the normalising "lachen")
+                verb_end = int(arr[s, 3] + arr[s, 4]) - base
+                out[seg][:] = [h for h in out[seg] if not (h.marker and h.start == a - base and h.end == verb_end)]
             out[seg].append(Hit(entry.code, a - base, b - base, text[a:b], KIND[prio], entry.keyword, entry.marker))
 
     def _may_match(self, lowers: set[int]) -> bool:
