@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from mivcode.core.model import Transcript, TranscriptMeta, Turn
 
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
-_RANGE_END = rf"(?:\s*[-–]\s*{_TIME})?"  # "00:01:02 - 00:01:09": the start is kept
+TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"  # 1:02, 00:01:02, 00:01:02.500
+_RANGE_END = rf"(?:\s*[-–]\s*{TIME})?"  # "00:01:02 - 00:01:09": the start is kept
 # Optional leading timestamp "[00:01:23]", "00:01:23 -" or a range, then the label, then ":".
-_TS = rf"(?:\[?\(?(?P<ts>{_TIME}){_RANGE_END}\)?\]?\s*[-–]?\s*)?"
+_TS = rf"(?:\[?\(?(?P<ts>{TIME}){_RANGE_END}\)?\]?\s*[-–]?\s*)?"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
 _LABEL = (
     rf"(?P<label>(?:{_NAME_WORD}|[A-ZÀ-ÖØ-Þ]{{1,3}}\d{{1,3}})"  # Gespreksleider, Fatima, R1, GL
@@ -32,9 +32,9 @@ SPEAKER_LINE = re.compile(
 )
 # Transcription services (Amberscript, Otter, Zoom's captions) put "Spreker 1  00:01:23", "[Anouk de Vries]
 # 10:03:15" or "Spreker 1 (00:00:03 - 00:00:09)" on a line of its own, the text below.
-SPEAKER_HEADER = re.compile(rf"^\s*\[?{_LABEL}\]?\s*[\[(]?(?P<ts>{_TIME}){_RANGE_END}[\])]?\s*$")
+SPEAKER_HEADER = re.compile(rf"^\s*\[?{_LABEL}\]?\s*[\[(]?(?P<ts>{TIME}){_RANGE_END}[\])]?\s*$")
 # The same with the text on the line, when the name is bracketed: "[Anouk de Vries] 10:03:15 Welkom allemaal".
-BRACKET_NAME_TS_LINE = re.compile(rf"^\s*\[{_LABEL}\]\s*[\[(]?(?P<ts>{_TIME}){_RANGE_END}[\])]?\s+(?P<rest>\S.*)$")
+BRACKET_NAME_TS_LINE = re.compile(rf"^\s*\[{_LABEL}\]\s*[\[(]?(?P<ts>{TIME}){_RANGE_END}[\])]?\s+(?P<rest>\S.*)$")
 # Lower-case role labels ("student 2: ...") are accepted only for these words, so "ik zei: ..." stays speech.
 _ROLE_WORDS = r"(?:gespreksleider|interviewer|moderator|student|studente|docent|mentor|medewerker|respondent|deelnemer|spreker|begeleider|teamleider)"
 LOWER_ROLE_LINE = re.compile(rf"^\s*(?P<label>{_ROLE_WORDS}(?:\s+\d{{1,3}})?)\s*:\s*(?P<rest>.*)$", re.I)
@@ -44,7 +44,7 @@ BRACKET_ROLE_LINE = re.compile(
     rf"^\s*{_TS}\[(?P<label>{_ROLE_WORDS}(?:\s+\d{{1,3}})?|[A-Z]{{1,3}}\d{{1,3}})\]\s*(?P<rest>\S.*)$", re.I
 )
 # Trailing timestamp inside the label: "Student 2 (00:03:12): ..."
-_LABEL_TS = re.compile(r"\s*[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[\])]\s*$")
+_LABEL_TS = re.compile(rf"\s*[\[(](?P<ts>{TIME})[\])]\s*$")
 # Words that start a sentence, not a label: "Nou: ...", "Dus: ..." are speech.
 _NOT_LABELS = {
     "nou", "dus", "maar", "en", "ja", "nee", "want", "ook", "toen", "zoals", "bijvoorbeeld", "let", "op", "noot",

@@ -11,10 +11,10 @@ import re
 
 from mivcode.core.errors import InputError
 from mivcode.core.importers.packages import check_zip_package
-from mivcode.core.importers.turn_builder import Segment, segments_from_lines, segments_from_rows, split_speaker
+from mivcode.core.importers.turn_builder import TIME, Segment, segments_from_lines, segments_from_rows, split_speaker
 
 # A time stamp that services put before the bold name: "[00:01:23] **Spreker 1** tekst"
-_LEADING_TS = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*[-–]?\s*$")
+_LEADING_TS = re.compile(rf"^\s*[\[(]?{TIME}[\])]?\s*[-–]?\s*$")
 
 
 def read_docx(data: bytes, filename: str) -> list[Segment]:
@@ -25,8 +25,6 @@ def read_docx(data: bytes, filename: str) -> list[Segment]:
     check_zip_package(data, filename, "a Word .docx file")
     try:
         document = docx.Document(io.BytesIO(data))
-    except InputError:
-        raise
     except Exception as exc:  # python-docx raises a zoo of errors for broken packages
         raise InputError(f"{filename}: not a valid Word .docx file ({exc.__class__.__name__})") from None
 
