@@ -464,3 +464,32 @@ def test_rtf_and_odt_that_are_not_what_they_say(tmp_path, ext, payload):
     f.write_bytes(payload)
     with pytest.raises(InputError, match="vermomd"):
         read_transcript_file(f)
+
+
+def test_docx_tracked_changes_read_as_word_shows_them(tmp_path):
+    """A transcript with corrections never accepted: inserted words count, deleted words do not."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def change(tag: str, text_tag: str, text: str):
+        el = OxmlElement(tag)
+        el.set(qn("w:id"), "1")
+        el.set(qn("w:author"), "transcribent")
+        run, t = OxmlElement("w:r"), OxmlElement(text_tag)
+        t.text = text
+        t.set(qn("xml:space"), "preserve")
+        run.append(t)
+        el.append(run)
+        return el
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Student 1").bold = True
+    p.add_run(" Ik werd ")
+    p._p.append(change("w:ins", "w:t", "echt vaak "))
+    p.add_run("nagefloten.")
+    p._p.append(change("w:del", "w:delText", " Niet waar."))
+    d.add_paragraph("Gespreksleider: Dank je.")
+    d.save(tmp_path / "fg.docx")
+    assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == [
+        ("Student 1", "Ik werd echt vaak nagefloten."), ("Gespreksleider", "Dank je.")]

@@ -38,10 +38,23 @@ def read_docx(data: bytes, filename: str) -> list[Segment]:
     return segments
 
 
+# The runs Word shows with tracked changes: inserted text (w:ins) and links included, deleted text (w:del,
+# w:moveFrom) and text boxes drawn inside the paragraph left out.
+_VISIBLE_RUNS = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
+
+
+def _visible_runs(para) -> list:
+    """python-docx's `paragraph.runs` and `.text` skip tracked insertions: a transcript whose corrections
+    were never accepted lost the corrected words."""
+    from docx.text.run import Run
+
+    return [Run(r, para) for r in para._p.xpath(_VISIBLE_RUNS)]
+
+
 def _paragraph_line(para) -> str:
     """Turn a bold leading run into a `Speaker:` label so one parser handles both conventions."""
-    text = para.text
-    runs = [r for r in para.runs if r.text]
+    runs = [r for r in _visible_runs(para) if r.text]
+    text = "".join(r.text for r in runs)
     stamp = ""
     while runs and not runs[0].bold and _LEADING_TS.match(stamp + runs[0].text):
         stamp += runs.pop(0).text
