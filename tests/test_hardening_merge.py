@@ -94,6 +94,7 @@ HAND_EDITS = {
     "turn offsets past text": 'UPDATE turns SET "end" = 10000000, start = 9999999',
     "text changed under codings": "UPDATE transcripts SET text = upper(text)",
     "origin unknown": "UPDATE codings SET origin = 'hacked'",
+    "codebook keywords not JSON": "UPDATE codes SET keywords = 'kapot[' WHERE id = 'racisme'",
     "codings table dropped": "DROP TABLE codings",
     "view instead of table": "DROP TABLE memos; CREATE VIEW memos AS WITH RECURSIVE r(x) AS "
                              "(SELECT 1 UNION ALL SELECT x + 1 FROM r LIMIT 10) SELECT x AS id FROM r",

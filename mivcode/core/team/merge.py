@@ -175,8 +175,9 @@ def _read(original: Path, path: Path) -> _Source:
                 created_at=store.meta("created_at"), written_with=store.meta("written_with"),
                 schema=store.schema_version(), coders=sorted({c[4] for c in codings}),
             )
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # UnicodeDecodeError: damaged text pages
-            why = "damaged text" if isinstance(exc, UnicodeDecodeError) else " ".join(str(exc).split())[:160]
+        except (sqlite3.DatabaseError, ValueError) as exc:  # ValueError: damaged text or JSON in a sound page
+            why = ("damaged text" if isinstance(exc, UnicodeDecodeError) else "damaged data" if isinstance(exc, ValueError)
+                   else " ".join(str(exc).split())[:160])
             raise ProjectError(f"{original}: corrupt or unreadable project ({why})") from None
     finally:
         project.close()
