@@ -155,3 +155,21 @@ def test_a_question_pointing_back_asks_about_what_came_before_it(topics_project,
         "Student 1: Ze hebben me er uiteindelijk uitgegooid en daarna sprak niemand meer met me.",
     ])
     assert "online" in turns[1]
+
+
+def test_one_introduction_is_not_the_topic_of_the_next(topics_project, tmp_path):
+    """In the round of introductions a participant who names a theme about themselves does not hand it to
+    the next introductions; after the round, the conversation's own topics work as before."""
+    themes = themes_per_turn(topics_project, tmp_path, "voorstelrondje", [
+        "Gespreksleider: Welkom allemaal. Zullen we eerst een rondje doen? Je voornaam en je opleiding.",
+        "Student 1: Ik ben Sem, ICT niveau 4. Ik zit ook in de groepsapp van de klas, daar gebeurt van alles.",
+        "Student 2: Ik ben Noor, ook ICT. Ik woon in Almere en ik reis elke dag met de trein hierheen.",
+        "Gespreksleider: Dank je. En jij?",
+        "Student 3: Daan, software development, eerste jaar. Ik heb hiervoor havo gedaan, maar dat liep niet.",
+        "Gespreksleider: Mooi. Hoe voelen jullie je hier op school, en gebeurt er weleens iets in de groepsapp?",
+        "Student 1: Vorige week zette iemand een screenshot van een meisje in de groepsapp, met rotopmerkingen.",
+        "Student 2: Ja, en daarna werd het alleen maar erger, iedereen ging erop reageren en zij zei niks meer.",
+    ])
+    assert "online" in themes[1]
+    assert themes[2] == set() and themes[4] == set(), themes
+    assert "online" in themes[6] and "online" in themes[7], themes

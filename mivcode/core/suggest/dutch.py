@@ -237,6 +237,17 @@ def question_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in sentence_spans(text) if text[a:b].rstrip().endswith("?")]
 
 
+# A moderator opening the round of introductions: "Zullen we een rondje doen?", "Stel je even voor",
+# "Wie wil beginnen met zich voorstellen?", "Vertel je naam en je opleiding".
+_INTRODUCTION_PROMPT = re.compile(
+    r"\b(?:voorstel\w*|stel\w* (?:je|jullie|jezelf|u|uzelf|zich)\b(?:\s+\w+){0,3}\s+voor\b|rondje|kennismak\w*|"
+    r"introduc\w*|voornaam|(?:je|jullie|uw) naam en)", re.IGNORECASE)
+
+
+def is_introduction_prompt(text: str) -> bool:
+    return bool(_INTRODUCTION_PROMPT.search(text))
+
+
 def is_question(text: str) -> bool:
     """A turn that only asks (every sentence ends in '?') echoes a theme rather than reporting it."""
     if "?" not in text:

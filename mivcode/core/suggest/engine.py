@@ -25,7 +25,7 @@ from mivcode.core.suggest.pipeline import Pipeline, configured_pipeline
 from mivcode.core.suggest.rules import RuleSet
 from mivcode.core.suggest.scoring import RULE_THRESHOLD, Candidate, CodeIndex, most_specific, score_turns
 
-ENGINE_VERSION = "14"
+ENGINE_VERSION = "15"
 _NLP_LOCK = threading.RLock()
 _GC_LOCK = threading.Lock()
 _gc_depth = 0

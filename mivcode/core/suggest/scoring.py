@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from mivcode.core.codebook import top_level_of
 from mivcode.core.model import Code, Evidence, Turn
-from mivcode.core.suggest.dutch import is_moderator, is_question, question_spans
+from mivcode.core.suggest.dutch import is_introduction_prompt, is_moderator, is_question, question_spans
 from mivcode.core.suggest.rules import WEIGHTS, Hit
 
 RULE_THRESHOLD = 0.55
@@ -210,7 +210,11 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
     moderator = [u.speaker in moderators if moderators is not None else _moderator(u.speaker) for u in turns]
     # what a moderator's turn hands on is what it asks about, not the themes its introduction lists
     context = [_asked(texts[j], themes[j]) if moderator[j] and themes[j] else themes[j] for j in range(n)]
-    topics = _topics(texts, themes, context, moderator, index)
+    # one participant's introduction ("ik ben trans, hij/hem") is not the topic of the next one's
+    introducing = _introduction_round(texts, themes, moderator)
+    for j in introducing:
+        context[j] = {}
+    topics = _topics(texts, [{} if j in introducing else t for j, t in enumerate(themes)], context, moderator, index)
     out: list[dict[str, Candidate]] = []
     for i, u in enumerate(turns):
         near = raw[i] or markers[i] or topics[i] or (not moderator[i] and any(
@@ -225,7 +229,7 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
         else:
             scored = {k: Candidate(k, c.score * factor, hits=c.hits, offset=c.offset) if c.hits is not None
                       else Candidate(k, c.score * factor, c.evidence) for k, c in raw[i].items()}
-        if not moderator[i] and len(text.split(None, MIN_CONTEXT_WORDS)) >= MIN_CONTEXT_WORDS:
+        if not moderator[i] and i not in introducing and len(text.split(None, MIN_CONTEXT_WORDS)) >= MIN_CONTEXT_WORDS:
             _carry_over(i, scored, context, turns, moderator)
         if topics[i]:
             _add_topic(scored, topics[i], turns)
@@ -241,6 +245,26 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
                 ev = composite.evidence + (old.all_evidence() if old else [])
                 scored[code] = Candidate(code, max(score, old.score if old else 0.0), ev)
         out.append(scored)
+    return out
+
+
+INTRO_INTERJECTION_WORDS = 8  # "Dank je. En jij?" keeps the round of introductions going; a real question ends it
+INTRO_WITHIN = 20  # the round of introductions opens a focus group: a later "voorstellen" is no such round
+
+
+def _introduction_round(texts: list[str], themes: list[dict[str, Candidate]], moderator: list[bool]) -> set[int]:
+    """The participant turns that answer a moderator's request to introduce themselves, up to the moderator's
+    next question (short interjections without a theme, "Dank je. En jij?", do not end the round)."""
+    out: set[int] = set()
+    active = False
+    for i, text in enumerate(texts):
+        if moderator[i]:
+            if i < INTRO_WITHIN and is_introduction_prompt(text):
+                active = True
+            elif themes[i] or len(text.split(None, INTRO_INTERJECTION_WORDS)) > INTRO_INTERJECTION_WORDS:
+                active = False
+        elif active:
+            out.add(i)
     return out
 
 
