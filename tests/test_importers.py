@@ -493,3 +493,18 @@ def test_docx_tracked_changes_read_as_word_shows_them(tmp_path):
     d.save(tmp_path / "fg.docx")
     assert turn_texts(read_transcript_file(tmp_path / "fg.docx")) == [
         ("Student 1", "Ik werd echt vaak nagefloten."), ("Gespreksleider", "Dank je.")]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Docent burgerschap: Ik merk dat wel.", ("Docent burgerschap", "Ik merk dat wel.")),
+    ("Medewerker receptie: Dat zie ik ook.", ("Medewerker receptie", "Dat zie ik ook.")),
+    ("Mentor klas 2B: Klopt.", ("Mentor klas 2B", "Klopt.")),
+    ("Docent zei: doe normaal.", None),
+    ("Student vroeg toen: mag dat?", None),
+])
+def test_role_with_a_lower_case_specifier(line, expected):
+    """Staff are often labelled by role and subject; a role followed by a verb of saying is speech."""
+    from mivcode.core.importers.turn_builder import split_speaker
+
+    hit = split_speaker(line)
+    assert (hit[:2] if hit else None) == expected

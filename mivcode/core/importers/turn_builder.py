@@ -36,8 +36,21 @@ SPEAKER_HEADER = re.compile(rf"^\s*\[?{_LABEL}\]?\s*[\[(]?(?P<ts>{TIME}){_RANGE_
 # The same with the text on the line, when the name is bracketed: "[Anouk de Vries] 10:03:15 Welkom allemaal".
 BRACKET_NAME_TS_LINE = re.compile(rf"^\s*\[{_LABEL}\]\s*[\[(]?(?P<ts>{TIME}){_RANGE_END}[\])]?\s+(?P<rest>\S.*)$")
 # Lower-case role labels ("student 2: ...") are accepted only for these words, so "ik zei: ..." stays speech.
-_ROLE_WORDS = r"(?:gespreksleider|interviewer|moderator|student|studente|docent|mentor|medewerker|respondent|deelnemer|spreker|begeleider|teamleider)"
+_ROLE_WORDS = (r"(?:gespreksleider|interviewer|moderator|onderzoeker|student|studente|leerling|docent|docente|mentor|"
+               r"medewerker|medewerkster|respondent|deelnemer|spreker|begeleider|stagebegeleider|teamleider|"
+               r"conciërge|beveiliger|vertrouwenspersoon|decaan|coördinator|zorgcoördinator|directeur|receptionist|"
+               r"receptioniste)")
 LOWER_ROLE_LINE = re.compile(rf"^\s*(?P<label>{_ROLE_WORDS}(?:\s+\d{{1,3}})?)\s*:\s*(?P<rest>.*)$", re.I)
+# A role with what it is for, in lower case: "Docent burgerschap:", "Medewerker receptie:", "Mentor klas 2B:".
+ROLE_SPECIFIER_LINE = re.compile(
+    rf"^\s*{_TS}(?P<label>{_ROLE_WORDS}(?P<spec>(?:\s+[a-zà-ÿ][\w'’\-]{{2,}}){{1,2}})(?:\s+\d{{1,3}}[A-Za-z]?)?"
+    rf"(?:\s+\([^()\n]{{1,30}}\))?)\s*:\s*(?P<rest>.*)$", re.I)
+# ... but "Docent zei: doe normaal" is speech that reports speech
+_NOT_SPECIFIERS = {"zei", "zegt", "zeggen", "zeiden", "vroeg", "vraagt", "vroegen", "riep", "roept", "riepen",
+                   "antwoordde", "antwoordt", "dacht", "denkt", "schreef", "schrijft", "vertelde", "vertelt",
+                   "reageerde", "reageert", "had", "heeft", "was", "is", "kwam", "komt", "moet", "mag", "kan", "wil",
+                   "zou", "die", "dat", "van", "uit", "met", "ook", "nog", "dan", "toen", "maar", "want", "zelf",
+                   "vond", "vindt", "sprak", "spreekt", "schreeuwde", "gaf", "geeft"}
 # "[Student 2] tekst" without a colon (subtitle exports): only a role or a code like R1, since "[Gelach] ..."
 # and "[Onverstaanbaar]" at the start of a line are the transcriber's notes, not speakers.
 BRACKET_ROLE_LINE = re.compile(
@@ -110,6 +123,10 @@ def split_speaker(line: str) -> tuple[str, str, float | None] | None:
         if role:
             label = role.group("label")
             return label[0].upper() + label[1:], role.group("rest").strip(), None
+        spec = ROLE_SPECIFIER_LINE.match(line)
+        if spec and not _NOT_SPECIFIERS.intersection(spec.group("spec").lower().split()):
+            label = spec.group("label").strip()
+            return label[0].upper() + label[1:], spec.group("rest").strip(), parse_timestamp(spec.group("ts"))
         bracket = BRACKET_ROLE_LINE.match(line)
         if bracket:
             label = bracket.group("label")
