@@ -258,6 +258,8 @@ def _introduction_round(texts: list[str], themes: list[dict[str, Candidate]], mo
     out: set[int] = set()
     active = False
     for i, text in enumerate(texts):
+        if i >= INTRO_WITHIN and not active:
+            break  # no round opened early on, or it has ended: the rest of the conversation is not read
         if moderator[i]:
             if i < INTRO_WITHIN and is_introduction_prompt(text):
                 active = True
