@@ -610,3 +610,28 @@ async def test_codebook_edit_refreshes_suggestions_of_every_transcript_in_a_work
         await pilot.press("end", *",x", "enter")
         await settle(pilot)
         assert calls == [(None, False)]  # all transcripts, not on the UI thread
+
+
+async def test_status_line_numbers_turns_as_rows_cli_and_exports_do(project):
+    """One numbering everywhere: the status line names the focused turn by its own number (from 0)."""
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coding(pilot, turn=3)
+        status = str(screen.query_one("#status").render())
+        assert "beurt 3 (0–6)" in status
+        await pilot.press("j", "1")
+        assert coded(project) == {(4, "discriminatie")}
+        assert "beurt 4 (0–6)" in str(screen.query_one("#status").render())
+        assert "beurt 4" in screen.last_action
+
+
+async def test_coding_by_hand_removes_the_suggestion_marker(project):
+    add_suggestion(project, 2, "racisme", 0.9, "afkomst")
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coding(pilot, turn=2)
+        assert 2 in screen.view.turns_with_suggestions()
+        await pilot.press("r")  # the shortcut codes what was suggested
+        await settle(pilot)
+        assert 2 not in screen.view.turns_with_suggestions()
+        assert [s.status for s in project.suggestions(T, turn=2)] == ["accepted"]

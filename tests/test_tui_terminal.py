@@ -31,13 +31,13 @@ def test_open_code_memo_undo_in_a_real_terminal(project):
     child = pexpect.spawn(exe, ["open", path, "--coder", "terminal", "--transcript", T],
                           env=env, dimensions=(24, 80), encoding="utf-8", timeout=30)
     try:
-        child.expect("beurt 1/7")
+        child.expect("beurt 0 \\(0–6\\)")
         child.send("j")
-        child.expect("beurt 2/7")
+        child.expect("beurt 1 \\(0–6\\)")
         child.send("1")  # Discriminatie on turn 1
         child.expect("Gecodeerd")
         child.send("j")
-        child.expect("beurt 3/7")
+        child.expect("beurt 2 \\(0–6\\)")
         child.send("5")  # Agressie en geweld on turn 2
         child.expect("Agressie en geweld")
         child.send("u")  # ... taken back

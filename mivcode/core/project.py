@@ -16,6 +16,7 @@ from mivcode.core.codebook import Codebook, descendants, load_codebook, validate
 from mivcode.core.errors import InputError, ProjectError
 from mivcode.core.importers.batch import plan_import
 from mivcode.core.model import Code, Coding, Suggestion, Transcript, TranscriptMeta, Turn
+from mivcode.core.spans import turn_end, turns_touched
 from mivcode.core.store import codes as code_rows
 from mivcode.core.store import codings as coding_rows
 from mivcode.core.store import suggestions as suggestion_rows
@@ -327,11 +328,25 @@ class Project:
         if coding_rows.find_coding(self.store, tid, start, end, code, coder) is not None:
             raise InputError(f"turn {turn} of '{transcript}' is already coded '{code}' by {coder} at {start}-{end}")
         coding = Coding(transcript, start, end, code, coder, origin, memo or None, now_iso())
-        with self.store.tx():
-            coding.id = coding_rows.insert_coding(self.store, tid, coding)
-            coding_rows.append_event(self.store, coder, "do", {"op": "add_coding", "coding": history.coding_dict(coding)})
+        op: dict = {"op": "add_coding", "coding": history.coding_dict(coding)}
+        settled = self._settled_by(transcript, start, end, code)
+        if settled:  # coding by hand what was suggested is accepting it: the ▶ goes, and undo brings it back
+            op = {"op": "batch", "ops": [op, *settled]}
+        self._do(coder, op)
+        coding.id = (op["ops"][0] if op["op"] == "batch" else op)["coding"]["id"]
         coding.turn = turn
         return coding
+
+    def _settled_by(self, transcript: str, start: int, end: int, code: str) -> list[dict]:
+        """Status ops that mark the open suggestions of `code` on the turns [start, end) touches as accepted."""
+        _, _, turns = self._layout_of(transcript)
+        touched = turns_touched(turns, start, end)
+        if not touched:
+            return []
+        found = suggestion_rows.list_suggestions(self.store, transcript=transcript, status="open", code=code,
+                                                 turns=(turns[touched[0]].index, turns[touched[-1]].index))
+        return [{"op": "set_suggestion_status", "transcript": transcript, "turn": s.turn, "code": code,
+                 "old": "open", "new": "accepted"} for s in found]
 
     def remove_codings(self, transcript: str, turn: int, code: str, coder: str) -> int:
         """Remove this coder's codings of `code` that overlap the turn; returns how many."""
@@ -374,33 +389,74 @@ class Project:
 
     # -- suggestions (review state; the engine lives in core.suggest) ------------
 
-    def suggestions(self, transcript: str | None = None, *, status: str | None = None, turn: int | None = None
-                    ) -> list[Suggestion]:
-        return suggestion_rows.list_suggestions(self.store, transcript=transcript, status=status, turn=turn)
+    def suggestions(self, transcript: str | None = None, *, status: str | None = None, turn: int | None = None,
+                    code: str | None = None) -> list[Suggestion]:
+        return suggestion_rows.list_suggestions(self.store, transcript=transcript, status=status, turn=turn,
+                                                code=code)
 
-    def suggestion_counts(self, transcript: str, *, status: str | None = "open") -> dict[int, int]:
+    def suggestion_counts(self, transcript: str, *, status: str | None = "open", coder: str | None = None
+                          ) -> dict[int, int]:
         """{turn: number of suggestions} of a transcript: what a view needs to mark turns without loading
-        every suggestion's evidence (a 100,000-turn transcript has 100,000+ of them)."""
-        return suggestion_rows.turn_counts(self.store, self._tid(transcript), status)
+        every suggestion's evidence (a 100,000-turn transcript has 100,000+ of them).
+
+        With `coder`, a suggestion whose code that coder already gave the turn (a span, a coding made in
+        another process or merged in) is not counted: there is nothing left to review.
+        """
+        counts = suggestion_rows.turn_counts(self.store, self._tid(transcript), status)
+        if coder is None or not counts:
+            return counts
+        coded = self._coded_pairs(transcript, coder)
+        if not coded:
+            return counts
+        for turn, _code in suggestion_rows.turn_codes(self.store, self._tid(transcript), status):
+            if (turn, _code) in coded:
+                counts[turn] -= 1
+        return {turn: n for turn, n in counts.items() if n > 0}
+
+    def open_suggestions(self, transcript: str, coder: str, *, turn: int | None = None) -> list[Suggestion]:
+        """The open suggestions left for `coder` to review: not those whose code the coder gave the turn."""
+        found = self.suggestions(transcript, status="open", turn=turn)
+        if not found:
+            return found
+        if turn is None:
+            coded = self._coded_pairs(transcript, coder)
+            return [s for s in found if (s.turn, s.code) not in coded]
+        tid, _, u = self._turn_in(transcript, turn)  # one turn, as the coding screen asks: one indexed query
+        given = coding_rows.codes_in_range(self.store, tid, u.start, turn_end(u), coder)
+        return [s for s in found if s.code not in given]
+
+    def _coded_pairs(self, transcript: str, coder: str) -> set[tuple[int, str]]:
+        _, _, turns = self._layout_of(transcript)
+        return {(turns[i].index, c.code) for c in coding_rows.list_codings(self.store, coder=coder, transcript=transcript)
+                for i in turns_touched(turns, c.start, c.end)}
 
     def _suggestion(self, transcript: str, turn: int, code: str) -> Suggestion:
-        hits = [s for s in self.suggestions(transcript, turn=turn) if s.code == code]
+        hits = self.suggestions(transcript, turn=turn, code=code)
         if not hits:
             raise InputError(f"no suggestion '{code}' for turn {turn} of '{transcript}' (run `mivcode suggest`)")
         return hits[0]
 
     def accept_suggestion(self, transcript: str, turn: int, code: str, coder: str) -> Coding | None:
-        """Accepting codes the suggested span with origin `suggestion`, in one undoable step."""
+        """Accepting codes the suggested span with origin `suggestion`, in one undoable step.
+
+        A turn that already carries the code for this coder (a span coded by hand, say) is not coded
+        again: the suggestion is only marked accepted, so one incident is counted once.
+        """
         s = self._suggestion(transcript, turn, code)
         ops: list[dict] = [{"op": "set_suggestion_status", "transcript": transcript, "turn": turn, "code": code,
                             "old": s.status, "new": "accepted"}]
-        t = self.transcript(transcript)
-        coding = None
-        if coding_rows.find_coding(self.store, t.id, s.start, s.end, code, coder) is None:
-            coding = Coding(transcript, s.start, s.end, code, coder, "suggestion", None, now_iso())
+        coding = self._suggested_coding(transcript, s, coder)
+        if coding is not None:
             ops.append({"op": "add_coding", "coding": history.coding_dict(coding)})
         self._do(coder, {"op": "batch", "ops": ops})
         return coding
+
+    def _suggested_coding(self, transcript: str, s: Suggestion, coder: str) -> Coding | None:
+        """The coding accepting `s` adds, or None when the coder's codings already touch its turn with its code."""
+        tid, _, u = self._turn_in(transcript, s.turn)
+        if coding_rows.codings_in_turn(self.store, tid, u.start, max(u.end, u.start + 1), s.code, coder):
+            return None
+        return Coding(transcript, s.start, s.end, s.code, coder, "suggestion", None, now_iso())
 
     def reject_suggestion(self, transcript: str, turn: int, code: str, coder: str) -> None:
         s = self._suggestion(transcript, turn, code)
@@ -409,15 +465,14 @@ class Project:
 
     def accept_all(self, transcript: str, threshold: float, coder: str) -> int:
         """Accept every open suggestion at or above `threshold` in one undoable step."""
-        t = self.transcript(transcript)
         ops: list[dict] = []
         for s in self.suggestions(transcript, status="open"):
             if s.score < threshold:
                 continue
             ops.append({"op": "set_suggestion_status", "transcript": transcript, "turn": s.turn, "code": s.code,
                         "old": "open", "new": "accepted"})
-            if coding_rows.find_coding(self.store, t.id, s.start, s.end, s.code, coder) is None:
-                c = Coding(transcript, s.start, s.end, s.code, coder, "suggestion", None, now_iso())
+            c = self._suggested_coding(transcript, s, coder)
+            if c is not None:
                 ops.append({"op": "add_coding", "coding": history.coding_dict(c)})
         if ops:
             self._do(coder, {"op": "batch", "ops": ops})

@@ -89,8 +89,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coder.prompt": ("Je naam of initialen (wordt onthouden):", "Your name or initials (remembered):"),
     "coder.empty": ("Vul een naam in.", "Enter a name."),
     # -- coding screen
-    "coding.status": ("{coder} · {transcript} · beurt {pos}/{total}{filter}", "{coder} · {transcript} · turn {pos}/{total}{filter}"),
-    "coding.filter_label": (" · filter: {name}", " · filter: {name}"),
+    "coding.status": ("{coder} · {transcript} · beurt {turn} (0–{last}){filter}", "{coder} · {transcript} · turn {turn} (0–{last}){filter}"),
+    "coding.filter_label": (" · filter: {name} {pos}/{total}", " · filter: {name} {pos}/{total}"),
     "coding.side_codes": ("Codes op deze beurt", "Codes on this turn"),
     "coding.side_suggestions": ("Suggesties", "Suggestions"),
     "coding.side_memo": ("Memo", "Memo"),

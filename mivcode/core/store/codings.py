@@ -109,6 +109,18 @@ def codings_in_turn(store: ProjectStore, tid: int, start: int, end: int, code: s
     ]
 
 
+def codes_in_range(store: ProjectStore, tid: int, start: int, end: int, coder: str) -> set[str]:
+    """The codes of this coder's codings that overlap [start, end)."""
+    return {
+        r["code_id"]
+        for r in store.query(
+            'SELECT DISTINCT c.code_id FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.transcript_id = ?'
+            ' AND k.name = ? AND c.start < ? AND c."end" > ?',
+            (tid, coder, end, start),
+        )
+    }
+
+
 def coded_turn_counts(store: ProjectStore, coder: str | None = None) -> dict[int, int]:
     """Per transcript id, the number of turns that at least one coding touches.
 

@@ -22,9 +22,17 @@ def _suggestion(r: dict) -> Suggestion:
 
 
 def list_suggestions(
-    store: ProjectStore, *, transcript: str | None = None, status: str | None = None, turn: int | None = None
+    store: ProjectStore, *, transcript: str | None = None, status: str | None = None, turn: int | None = None,
+    code: str | None = None, turns: tuple[int, int] | None = None,
 ) -> list[Suggestion]:
+    """Suggestions by transcript, status, one turn or an inclusive turn range, and code (indexed by turn)."""
     where, params = [], []
+    if code is not None:
+        where.append("s.code_id = ?")
+        params.append(code)
+    if turns is not None:
+        where.append("s.turn_idx BETWEEN ? AND ?")
+        params.extend(turns)
     if transcript is not None:
         where.append("t.name = ?")
         params.append(transcript)
@@ -51,6 +59,16 @@ def turn_counts(store: ProjectStore, tid: int, status: str | None = "open") -> d
         sql += " AND status = ?"
         params = (tid, status)
     return {r["turn_idx"]: r["n"] for r in store.query(sql + " GROUP BY turn_idx", params)}
+
+
+def turn_codes(store: ProjectStore, tid: int, status: str | None = "open") -> list[tuple[int, str]]:
+    """(turn, code) of one transcript's suggestions (by status), without reading their evidence."""
+    sql = "SELECT turn_idx, code_id FROM suggestions WHERE transcript_id = ?"
+    params: tuple = (tid,)
+    if status is not None:
+        sql += " AND status = ?"
+        params = (tid, status)
+    return [(r["turn_idx"], r["code_id"]) for r in store.query(sql, params)]
 
 
 def get_status(store: ProjectStore, tid: int, turn: int, code: str) -> str | None:

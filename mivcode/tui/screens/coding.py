@@ -188,7 +188,7 @@ class CodingScreen(Screen):
             transcript=p.transcript(name),
             codes=p.codes(),
             codings=p.codings(transcript=name, coder=self.coder),
-            suggestion_counts=p.suggestion_counts(name),
+            suggestion_counts=p.suggestion_counts(name, coder=self.coder),
             memo_turns={m.turn: m.text for m in p.memos(name) if m.coder == self.coder and m.turn is not None},
         )
 
@@ -220,7 +220,7 @@ class CodingScreen(Screen):
             self._bind_code_keys()
         self.data.codes = codes
         self.data.codings = p.codings(transcript=name, coder=self.coder)
-        self.data.suggestion_counts = p.suggestion_counts(name)
+        self.data.suggestion_counts = p.suggestion_counts(name, coder=self.coder)
         self.data.memo_turns = {m.turn: m.text for m in p.memos(name) if m.coder == self.coder and m.turn is not None}
         self.view.set_codes(self.data.codes)
         self.view.set_annotations(self.data.codings, self.data.suggestion_counts, set(self.data.memo_turns),
@@ -230,7 +230,8 @@ class CodingScreen(Screen):
     def _suggestion_loader(self):
         """One turn's open suggestions with their evidence, read when the view shows or focuses that turn."""
         project, name = self.project, self.transcript_name
-        return lambda turn: project.suggestions(name, status="open", turn=turn)
+        coder = self.coder
+        return lambda turn: project.open_suggestions(name, coder, turn=turn)
 
     # -- side panel and status ------------------------------------------------------------
 
@@ -286,8 +287,11 @@ class CodingScreen(Screen):
             return
         pos, total = self.view.position
         flt = "" if self.turn_filter.kind == "all" else t(
-            "coding.filter_label", name=self.turn_filter.label(self.codes_by_id, self.language))
-        text = t("coding.status", coder=self.coder, transcript=self.transcript_name, pos=pos, total=total, filter=flt)
+            "coding.filter_label", name=self.turn_filter.label(self.codes_by_id, self.language), pos=pos, total=total)
+        # the turn's own number, as the row label, evidence, search, the CLI and the exports give it (from 0)
+        turn = self.view.focused_turn
+        text = t("coding.status", coder=self.coder, transcript=self.transcript_name,
+                 turn="–" if turn is None else turn, last=len(self.data.transcript.turns) - 1, filter=flt)
         sel = self.view.selection
         if sel:
             text += " · " + t("coding.selection", n=sel[1] - sel[0])
