@@ -241,7 +241,7 @@ def test_one_coder_shows_why_instead_of_crashing(project):
 
 
 def test_english_interface(coded):
-    from mivcode.tui import i18n
+    from mivcode.core import i18n
 
     async def run() -> None:
         app = AdjudicationApp(coded, ["ann", "bob"], "jan")

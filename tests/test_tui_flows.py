@@ -14,7 +14,7 @@ from mivcode.core.model import Evidence, Suggestion
 from mivcode.core.project import Project
 from mivcode.core.store import suggestions as suggestion_rows
 from mivcode.core.store import transcripts as transcript_rows
-from mivcode.tui import i18n
+from mivcode.core import i18n
 from mivcode.tui.app import MivApp
 from mivcode.tui.screens.codebook import CodebookScreen
 from mivcode.tui.screens.coding import CodingScreen

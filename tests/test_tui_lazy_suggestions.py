@@ -14,7 +14,7 @@ from mivcode.core.config import Settings
 from mivcode.core.model import Evidence, Suggestion
 from mivcode.core.project import Project
 from mivcode.core.store import suggestions as suggestion_rows
-from mivcode.tui import i18n
+from mivcode.core import i18n
 from mivcode.tui.app import MivApp
 from mivcode.tui.screens.coding import CodingScreen
 from mivcode.tui.widgets.transcript_view import SUGGESTION_CACHE

@@ -16,7 +16,7 @@ from mivcode.core.config import Settings
 from mivcode.core.model import Evidence, Suggestion
 from mivcode.core.store import suggestions as suggestion_rows
 from mivcode.core.store import transcripts as transcript_rows
-from mivcode.tui import i18n
+from mivcode.core import i18n
 from mivcode.tui.app import MivApp
 
 T = "fg_roc_studenten"

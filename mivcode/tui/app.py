@@ -14,10 +14,10 @@ from textual.worker import Worker, WorkerState
 
 from mivcode.core.config import Settings, load_settings, save_settings
 from mivcode.core.project import Project
-from mivcode.tui import i18n
+from mivcode.core import i18n
 from mivcode.tui.bindings import localize
 from mivcode.tui.commands import MivCommands
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 
 DARK, LIGHT = "textual-dark", "textual-light"
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from mivcode.tui.i18n import MESSAGES, t
+from mivcode.core.i18n import MESSAGES, t
 
 
 def describe(binding: Binding) -> str:

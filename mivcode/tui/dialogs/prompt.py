@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 
 
 class InputDialog(ModalScreen[str | None]):

@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from mivcode.core.project import Project
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 from mivcode.tui.searching import SearchHit, TurnRecord, load_corpus, search, snippet
 
 

@@ -30,58 +30,18 @@ from mivcode.core.project import Project
 from mivcode.core.team import consensus
 from mivcode.core.team.consensus import TurnComparison
 
-from mivcode.tui.i18n import language as _ui_language
-
-
-_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Beoordelen: {coders}", "Adjudication: {coders}"),
-    "progress": ("{settled} van {total} beslist", "{settled} of {total} settled"),
-    "position": ("verschil {i} van {n} — {transcript}, beurt {turn}",
-                 "disagreement {i} of {n} — {transcript}, turn {turn}"),
-    "none": ("Geen verschillen: de coders zijn het overal eens (of hebben geen gemeenschappelijke transcripten).",
-             "No disagreements: the coders agree everywhere (or share no transcripts)."),
-    "no_codes": ("(geen codes)", "(no codes)"),
-    "consensus": ("Consensus", "Consensus"),
-    "open": ("nog niet beslist", "not settled yet"),
-    "settled_as": ("beslist: {codes}", "settled: {codes}"),
-    "settled_none": ("beslist: geen code", "settled: no code"),
-    "all_done": ("Alle {n} verschillen zijn beslist.", "All {n} disagreements are settled."),
-    "undone": ("Ongedaan gemaakt: {what}", "Undone: {what}"),
-    "nothing_undo": ("Niets om ongedaan te maken.", "Nothing to undo."),
-    "auto_done": ("{codings} codering(en) overgenomen in {turns} beurt(en) waarover de coders het eens zijn.",
-                  "{codings} coding(s) copied in {turns} turn(s) the coders agree on."),
-    "edit_title": ("Codes voor de consensus (spatie: aan/uit, Enter: opslaan, Esc: annuleren)",
-                   "Codes for the consensus (space: toggle, Enter: save, Esc: cancel)"),
-    "bad_coders": ("{problem} — kies de coders met `mivcode adjudicate PROJECT --coders a,b`.",
-                   "{problem} — choose the coders with `mivcode adjudicate PROJECT --coders a,b`."),
-    "no_coder": ("Er is geen coder {n}.", "There is no coder {n}."),
-    "key_choose": ("Kies coder", "Choose coder"),
-    "key_both": ("Beide (samen)", "Both (union)"),
-    "key_edit": ("Aanpassen", "Edit"),
-    "key_none": ("Geen code", "No code"),
-    "key_next": ("Volgende", "Next"),
-    "key_prev": ("Vorige", "Previous"),
-    "key_next_open": ("Volgende open", "Next open"),
-    "key_memo": ("Memo (waarom)", "Memo (why)"),
-    "memo_title": ("Memo bij de beslissing over deze beurt (Enter: opslaan, leeg: wissen, Esc: annuleren)",
-                   "Memo on the decision for this turn (Enter: save, empty: clear, Esc: cancel)"),
-    "memo": ("memo", "memo"),
-    "key_undo": ("Ongedaan maken", "Undo"),
-    "key_auto": ("Eens → consensus", "Agreed → consensus"),
-    "key_back": ("Terug", "Back"),
-}
+from mivcode.core.i18n import language as _ui_language, t
 
 
 _BINDING_TEXT = {
-    **{f"choose{i}": "key_choose" for i in range(1, 6)}, "both": "key_both", "edit": "key_edit", "none": "key_none",
-    "next": "key_next", "previous": "key_prev", "next_open": "key_next_open", "memo": "key_memo", "undo": "key_undo",
-    "auto": "key_auto", "back": "key_back",
+    **{f"choose{i}": "key.choose" for i in range(1, 6)}, "both": "key.both", "edit": "key.edit", "none": "key.none",
+    "next": "key.next", "previous": "key.previous", "next_open": "key.next_open", "memo": "key.adjudication.memo",
+    "undo": "key.undo", "auto": "key.auto", "back": "key.back",
 }
 
 
 def tr(key: str, **values) -> str:
-    nl, en = _TEXT[key]
-    return (en if _ui_language() == "en" else nl).format(**values)
+    return t(key if key.startswith("key.") else f"adjudication.{key}", **values)
 
 
 class AdjudicationScreen(Screen):
@@ -89,18 +49,18 @@ class AdjudicationScreen(Screen):
 
     CSS_PATH = "adjudication.tcss"
     BINDINGS = [
-        *[Binding(str(i), f"choose({i})", tr("key_choose"), show=i == 1, key_display="1-5",
+        *[Binding(str(i), f"choose({i})", tr("key.choose"), show=i == 1, key_display="1-5",
                   id=f"adjudication.choose{i}") for i in range(1, 6)],
-        Binding("b", "union", tr("key_both"), id="adjudication.both"),
-        Binding("e", "edit", tr("key_edit"), id="adjudication.edit"),
-        Binding("x", "no_code", tr("key_none"), id="adjudication.none"),
-        Binding("n", "move(1)", tr("key_next"), id="adjudication.next"),
-        Binding("p", "move(-1)", tr("key_prev"), id="adjudication.previous"),
-        Binding("o", "next_open", tr("key_next_open"), id="adjudication.next_open"),
-        Binding("m", "memo", tr("key_memo"), id="adjudication.memo"),
-        Binding("u", "undo", tr("key_undo"), id="adjudication.undo"),
-        Binding("a", "auto_agreed", tr("key_auto"), id="adjudication.auto"),
-        Binding("escape,q", "leave", tr("key_back"), id="adjudication.back"),
+        Binding("b", "union", tr("key.both"), id="adjudication.both"),
+        Binding("e", "edit", tr("key.edit"), id="adjudication.edit"),
+        Binding("x", "no_code", tr("key.none"), id="adjudication.none"),
+        Binding("n", "move(1)", tr("key.next"), id="adjudication.next"),
+        Binding("p", "move(-1)", tr("key.previous"), id="adjudication.previous"),
+        Binding("o", "next_open", tr("key.next_open"), id="adjudication.next_open"),
+        Binding("m", "memo", tr("key.adjudication.memo"), id="adjudication.memo"),
+        Binding("u", "undo", tr("key.undo"), id="adjudication.undo"),
+        Binding("a", "auto_agreed", tr("key.auto"), id="adjudication.auto"),
+        Binding("escape,q", "leave", tr("key.back"), id="adjudication.back"),
     ]
 
     def __init__(self, project: Project, coders: list[str] | None = None, coder: str | None = None) -> None:
@@ -144,7 +104,7 @@ class AdjudicationScreen(Screen):
 
         table = self._bindings.key_to_bindings
         for key, bindings in list(table.items()):
-            table[key] = [replace(b, description=tr(_BINDING_TEXT[b.id.rsplit(".", 1)[-1]]))
+            table[key] = [replace(b, description=t(_BINDING_TEXT[b.id.rsplit(".", 1)[-1]]))
                           if b.id and b.id.rsplit(".", 1)[-1] in _BINDING_TEXT else b for b in bindings]
 
     def on_mount(self) -> None:
@@ -345,7 +305,7 @@ class AdjudicationScreen(Screen):
             self.notify(str(exc), severity="error")
             return
         if op is None:
-            self.notify(tr("nothing_undo"), severity="warning")
+            self.notify(t("coding.nothing_undo"), severity="warning")
             return
         marker = next((o for o in (op["ops"] if op["op"] == "batch" else [op]) if o["op"] == "settle"), None)
         self._reload()
@@ -354,7 +314,7 @@ class AdjudicationScreen(Screen):
             what = f"{marker['transcript']} #{marker['turn']}"
         else:
             what = op.get("label", op["op"])
-        self.notify(tr("undone", what=what))
+        self.notify(t("coding.undone", what=what))
         self._show()
 
     def action_auto_agreed(self) -> None:
@@ -426,7 +386,7 @@ class MemoInput(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(tr("memo_title"))
+            yield Label(tr("memo_title") + " (" + tr("memo_hint") + ")")
             yield Input(self.value, id="memo-input")
 
     def on_mount(self) -> None:
@@ -453,7 +413,7 @@ class AdjudicationApp(App):
 
     def on_mount(self) -> None:
         from mivcode.core.config import load_settings
-        from mivcode.tui.i18n import set_language
+        from mivcode.core.i18n import set_language
 
         set_language(load_settings().language)
         self.push_screen(AdjudicationScreen(self.project, self.coders, self.coder), lambda _: self.exit())

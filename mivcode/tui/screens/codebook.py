@@ -23,7 +23,7 @@ from mivcode.core.model import Code
 from mivcode.tui.bindings import localize
 from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog, InputDialog
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 from mivcode.tui.widgets.code_tree import fill_code_tree
 
 

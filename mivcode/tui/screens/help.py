@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from mivcode.core.config import config_path
 from mivcode.tui.bindings import describe
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 
 
 class HelpScreen(ModalScreen[None]):

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from mivcode.core.model import Code
 from mivcode.core.project import TranscriptSummary
 from mivcode.tui.bindings import localize
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 from mivcode.tui.widgets.code_tree import fill_code_tree
 
 

@@ -22,7 +22,7 @@ from mivcode.core.model import Coding, Transcript
 from mivcode.tui.bindings import localize
 from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 
 
 @dataclass(slots=True)
