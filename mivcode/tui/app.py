@@ -7,17 +7,16 @@ CLI uses), the coder, the settings, and the commands every screen shares
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, work
 from textual.app import App
-from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from mivcode.core.config import Settings, load_settings, save_settings
-from mivcode.core.project import Project
 from mivcode.core import i18n
-from mivcode.tui.bindings import localize
-from mivcode.tui.commands import MivCommands
+from mivcode.core.config import Settings, load_settings, save_settings
 from mivcode.core.i18n import t
+from mivcode.core.project import Project
+from mivcode.tui.bindings import bind
+from mivcode.tui.commands import MivCommands
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -27,9 +26,9 @@ class MivApp(App):
     TITLE = "mivcode"
     COMMANDS = App.COMMANDS | {MivCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Keys", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False, priority=True),
+        bind("q", "quit", id="app.quit"),
+        bind("question_mark", "help", id="app.help"),
+        bind("ctrl+p", "command_palette", id="app.palette", show=False, priority=True),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, *, settings: Settings | None = None,
@@ -40,7 +39,6 @@ class MivApp(App):
         self.coder = coder or ""
         self.language = self.settings.language if self.settings.language in i18n.LANGUAGES else "nl"
         i18n.set_language(self.language)
-        localize(self)
         self.start_transcript = transcript
         self._pipeline: str | None = None
 
@@ -60,6 +58,24 @@ class MivApp(App):
             self.ask_coder(first=True)
         elif self.start_transcript:
             self.open_transcript(self.start_transcript)
+
+    # -- codebook shortcuts ----------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no binding claims may be a codebook shortcut of the screen (one character per code).
+
+        Handled here, in the app's queue where Textual also runs the bindings, so
+        keys typed quickly ("j" then "5") act in the order typed. A key bound to an
+        action, also one the user's keymap moved there, stays the action's: a code
+        shortcut never shadows it. The screen looks the character up in the
+        codebook of the moment, so a changed codebook's shortcuts work at once.
+        """
+        shortcut = getattr(self.screen, "code_shortcut", None)
+        if shortcut is None or not event.is_printable or event.key in self.screen.active_bindings:
+            return
+        if shortcut(event.character):
+            event.stop()
+            event.prevent_default()
 
     # -- coder -------------------------------------------------------------------------
 
@@ -129,16 +145,15 @@ class MivApp(App):
         self.settings.language = language
         self._save_settings()
         self.title = t("app.title")
-        localize(self)
         self.refresh_screens()
         self.notify(t("app.language_set"))
 
     def refresh_screens(self) -> None:
+        """After a change of language or coder: every open screen redraws its texts and its footer."""
         for screen in self.screen_stack:
-            localize(screen)
             if hasattr(screen, "refresh_texts"):
                 screen.refresh_texts()
-        self.refresh_bindings()
+            screen.refresh_bindings()  # the footer asks `active_bindings` again: descriptions in the new language
 
     def action_toggle_theme_mode(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

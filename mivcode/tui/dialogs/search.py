@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from mivcode.core.project import Project
 from mivcode.core.i18n import t
+from mivcode.core.project import Project
 from mivcode.tui.searching import SearchHit, TurnRecord, load_corpus, search, snippet
 
 

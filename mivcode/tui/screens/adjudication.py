@@ -31,6 +31,7 @@ from mivcode.core.team import consensus
 from mivcode.core.team.consensus import TurnComparison
 
 from mivcode.core.i18n import language as _ui_language, t
+from mivcode.tui.bindings import MivScreen, bind
 
 
 _BINDING_TEXT = {
@@ -44,23 +45,23 @@ def tr(key: str, **values) -> str:
     return t(key if key.startswith("key.") else f"adjudication.{key}", **values)
 
 
-class AdjudicationScreen(Screen):
+class AdjudicationScreen(MivScreen):
     """Settle disagreements between `coders` (2-5) into the consensus layer, as `coder`."""
 
     CSS_PATH = "adjudication.tcss"
     BINDINGS = [
         *[Binding(str(i), f"choose({i})", tr("key.choose"), show=i == 1, key_display="1-5",
                   id=f"adjudication.choose{i}") for i in range(1, 6)],
-        Binding("b", "union", tr("key.both"), id="adjudication.both"),
-        Binding("e", "edit", tr("key.edit"), id="adjudication.edit"),
-        Binding("x", "no_code", tr("key.none"), id="adjudication.none"),
-        Binding("n", "move(1)", tr("key.next"), id="adjudication.next"),
-        Binding("p", "move(-1)", tr("key.previous"), id="adjudication.previous"),
-        Binding("o", "next_open", tr("key.next_open"), id="adjudication.next_open"),
-        Binding("m", "memo", tr("key.adjudication.memo"), id="adjudication.memo"),
-        Binding("u", "undo", tr("key.undo"), id="adjudication.undo"),
-        Binding("a", "auto_agreed", tr("key.auto"), id="adjudication.auto"),
-        Binding("escape,q", "leave", tr("key.back"), id="adjudication.back"),
+        bind("b", "union", id="adjudication.both"),
+        bind("e", "edit", id="adjudication.edit"),
+        bind("x", "no_code", id="adjudication.none"),
+        bind("n", "move(1)", id="adjudication.next"),
+        bind("p", "move(-1)", id="adjudication.previous"),
+        bind("o", "next_open", id="adjudication.next_open"),
+        bind("m", "memo", id="adjudication.memo"),
+        bind("u", "undo", id="adjudication.undo"),
+        bind("a", "auto_agreed", id="adjudication.auto"),
+        bind("escape,q", "leave", id="adjudication.back"),
     ]
 
     def __init__(self, project: Project, coders: list[str] | None = None, coder: str | None = None) -> None:
@@ -342,7 +343,7 @@ class CodeChoice(ModalScreen[set[str] | None]):
     CodeChoice SelectionList { height: 1fr; }
     """
     BINDINGS = [
-        Binding("enter", "save", "Save", priority=True),
+        Binding("enter", "save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
