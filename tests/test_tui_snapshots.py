@@ -122,3 +122,15 @@ def test_home_light_theme_english(snap_compare, coded_project):
         await settle(pilot)
 
     assert snap_compare(app_for(coded_project), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_adjudication_screen(snap_compare, coded_project):
+    coded_project.add_coding(T, 1, "racisme", "bram")
+    coded_project.add_coding(T, 3, "discriminatie", "bram")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+
+    assert snap_compare(app_for(coded_project), terminal_size=(100, 30), run_before=run_before)
