@@ -138,14 +138,13 @@ def consensus(project: str, coders: str, auto: str, coder: str | None) -> None:
 @coder_option
 def adjudicate(project: str, coders: str, coder: str | None) -> None:
     """Walk through the disagreements and settle each into the consensus layer (full screen)."""
-    from mivcode.tui.screens.adjudication import AdjudicationApp
+    from mivcode.core.team.consensus import check_coders
+    from mivcode.tui.app import MivApp
 
     names = _coder_list(coders) or []
     with open_project(project) as p:
-        from mivcode.core.team.consensus import check_coders
-
-        check_coders(p, names)
-        AdjudicationApp(p, names, resolve_coder(coder)).run()
+        check_coders(p, names)  # a clear one-line error before the screen opens
+        MivApp(p, resolve_coder(coder), adjudicate=names).run()
 
 
 @main.command()

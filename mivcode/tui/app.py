@@ -32,7 +32,8 @@ class MivApp(App):
     ]
 
     def __init__(self, project: Project, coder: str | None = None, *, settings: Settings | None = None,
-                 transcript: str | None = None) -> None:
+                 transcript: str | None = None, adjudicate: list[str] | None = None) -> None:
+        """`transcript` opens that transcript, `adjudicate` the adjudication of those coders, above Home."""
         super().__init__()
         self.project = project
         self.settings = settings or load_settings()
@@ -40,6 +41,7 @@ class MivApp(App):
         self.language = self.settings.language if self.settings.language in i18n.LANGUAGES else "nl"
         i18n.set_language(self.language)
         self.start_transcript = transcript
+        self.start_adjudication = adjudicate
         self._pipeline: str | None = None
 
     def on_mount(self) -> None:
@@ -56,8 +58,8 @@ class MivApp(App):
             self.notify(t("app.readonly") + (f" ({reason})" if reason else ""), severity="warning", timeout=10)
         if not self.coder:
             self.ask_coder(first=True)
-        elif self.start_transcript:
-            self.open_transcript(self.start_transcript)
+        else:
+            self._open_start_screen()
 
     # -- codebook shortcuts ----------------------------------------------------------------
 
@@ -92,8 +94,8 @@ class MivApp(App):
             save_settings(self.settings)
             self.notify(t("app.coder_set", coder=name))
             self.refresh_screens()
-            if first and self.start_transcript:
-                self.open_transcript(self.start_transcript)
+            if first:
+                self._open_start_screen()
 
         self.push_screen(InputDialog(t("coder.title"), self.coder, hint=t("coder.prompt"), allow_empty=False),
                          answered)
@@ -102,6 +104,15 @@ class MivApp(App):
         self.ask_coder()
 
     # -- navigation ----------------------------------------------------------------------
+
+    def _open_start_screen(self) -> None:
+        """What the command line asked to open above Home (`open --transcript`, `adjudicate`)."""
+        if self.start_transcript:
+            self.open_transcript(self.start_transcript)
+        elif self.start_adjudication:
+            from mivcode.tui.screens.adjudication import AdjudicationScreen
+
+            self.push_screen(AdjudicationScreen(self.start_adjudication))
 
     def open_transcript(self, name: str, turn: int | None = None):
         from mivcode.tui.screens.coding import CodingScreen
@@ -126,7 +137,7 @@ class MivApp(App):
     def action_adjudication(self) -> None:
         from mivcode.tui.screens.adjudication import AdjudicationScreen
 
-        self.push_screen(AdjudicationScreen(self.project, coder=self.coder))
+        self.push_screen(AdjudicationScreen())
 
     def action_help(self) -> None:
         from mivcode.tui.screens.help import HelpScreen

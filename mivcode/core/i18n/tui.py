@@ -199,7 +199,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "disagreement {i} of {n} — {transcript}, turn {turn}"),
     "adjudication.none": ("Geen verschillen: de coders zijn het overal eens (of hebben geen gemeenschappelijke transcripten).",
                           "No disagreements: the coders agree everywhere (or share no transcripts)."),
-    "adjudication.comparing": ("Codes van {coders} vergelijken…", "Comparing the codes of {coders}…"),
+    "adjudication.comparing": ("De codes van de coders vergelijken…", "Comparing the coders' codes…"),
     "adjudication.no_codes": ("(geen codes)", "(no codes)"),
     "adjudication.consensus": ("Consensus", "Consensus"),
     "adjudication.open": ("nog niet beslist", "not settled yet"),
