@@ -269,6 +269,7 @@ def check_replay(p, coder: str) -> None:
 def _env() -> dict:
     env = dict(os.environ)
     env["MIVCODE_CODER"] = CODER
+    env["MIVCODE_LANG"] = "en"  # the confirmations below are matched in English, whatever the user configured
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     return env
 

@@ -12,7 +12,7 @@ from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from mivcode.core import i18n
-from mivcode.core.config import Settings, load_settings, save_settings
+from mivcode.core.config import Settings, load_settings, resolve_language, save_settings
 from mivcode.core.i18n import t
 from mivcode.core.project import Project
 from mivcode.tui.bindings import bind
@@ -38,7 +38,7 @@ class MivApp(App):
         self.project = project
         self.settings = settings or load_settings()
         self.coder = coder or ""
-        self.language = self.settings.language if self.settings.language in i18n.LANGUAGES else "nl"
+        self.language = resolve_language(self.settings)
         i18n.set_language(self.language)
         self.start_transcript = transcript
         self.start_adjudication = adjudicate
