@@ -24,9 +24,9 @@ class MivcodeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            fail(str(exc), extra=exc.details[1:])
+            fail(exc.localized(), extra=exc.details[1:])
         except MivcodeError as exc:
-            fail(str(exc))
+            fail(exc.localized())
         except KeyboardInterrupt:
             fail(t("cli.interrupted"), code=130)
         except BrokenPipeError:  # `mivcode codings … | head`

@@ -21,7 +21,7 @@ FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".qdpx": "qdpx", ".qdc": "qdc"}
 def _atomic(out: Path):
     """Write beside the target and rename at the end: a failed export never leaves half a file."""
     if not out.parent.exists():
-        raise InputError(f"{out}: folder {out.parent} does not exist")
+        raise InputError.keyed("error.folder_missing", path=out, folder=out.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -33,7 +33,7 @@ def _atomic(out: Path):
         try:
             os.replace(tmp_path, out)
         except PermissionError:
-            raise InputError(f"{out}: cannot overwrite (is it open in Excel?)") from None
+            raise InputError.keyed("error.cannot_overwrite", path=out) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -28,6 +28,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from mivcode import __version__
+from mivcode.core import i18n
 from mivcode.core.model import STANDARD_META, Code
 from mivcode.core.store import exports as rows
 
@@ -36,8 +37,11 @@ NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 SIDECAR = "mivcode.json"
 _NAMESPACE = uuid.UUID("8f0c2f8e-5b7a-4f0e-9a52-6d4d1c0b7e31")  # mivcode's uuid5 namespace
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-VARIABLES = {"institution": "Instelling", "group": "Groep", "leerweg": "Leerweg", "niveau": "Niveau",
-             "locatie": "Locatie", "datum": "Datum"}
+LANG = "nl"  # the exchanged project is read by the team in other tools: Dutch, like the codebook
+VARIABLES = {"institution": i18n.t("refi.variable.institution", lang=LANG),
+             "group": i18n.t("refi.variable.group", lang=LANG), "leerweg": i18n.t("refi.variable.leerweg", lang=LANG),
+             "niveau": i18n.t("refi.variable.niveau", lang=LANG), "locatie": i18n.t("refi.variable.locatie", lang=LANG),
+             "datum": i18n.t("refi.variable.datum", lang=LANG)}
 
 
 def stable_guid(kind: str, *parts: object) -> str:
@@ -102,9 +106,9 @@ def _describe(c: Code) -> str:
     """Definition plus criteria, the way codebooks in QDA tools carry them in one text."""
     parts = [c.definition]
     if c.include:
-        parts.append(f"Wel coderen als: {c.include}")
+        parts.append(i18n.t("refi.include", lang=LANG, text=c.include))
     if c.exclude:
-        parts.append(f"Niet coderen als: {c.exclude}")
+        parts.append(i18n.t("refi.exclude", lang=LANG, text=c.exclude))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -197,7 +201,8 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
                 if memo:
                     ng = stable_guid("note", cg)
                     parts.append(f'<NoteRef targetGUID="{ng}"/>')
-                    note_name = _a("Memo " + (code_by_id[code].label if code in code_by_id else code))
+                    note_name = _a(i18n.t("refi.memo", lang=LANG,
+                                          name=code_by_id[code].label if code in code_by_id else code))
                     notes.append(f'<Note guid="{ng}" name={note_name} creatingUser="{user_guid[who]}">'
                                  f"<PlainTextContent>{_t(memo)}</PlainTextContent></Note>")
                 parts.append("</Coding>")
@@ -213,7 +218,7 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
             parts.append(f'<PlainTextSelection guid="{sel}" name={_a(f"{u[1]} ({turn})")} startPosition="{u[2]}" '
                          f'endPosition="{u[3]}" creatingUser="{user_guid[who]}">'
                          f'<NoteRef targetGUID="{ng}"/></PlainTextSelection>')
-            memo_name = _a(f"Memo {t['name']} {turn}")
+            memo_name = _a(i18n.t("refi.turn_memo", lang=LANG, transcript=t["name"], turn=turn))
             notes.append(f'<Note guid="{ng}" name={memo_name} creatingUser="{user_guid[who]}">'
                          f"<PlainTextContent>{_t(text)}</PlainTextContent></Note>")
             sidecar_memos[ng] = {"turn": turn, "coder": who}

@@ -20,7 +20,7 @@ once, is checked by a plain test (every key in both languages, the same
 language or outside translators come, the pairs convert to .po files
 mechanically.
 
-The texts live in one module per area (`tui`, `cli`, `reports`, `progress`);
+The texts live in one module per area (`tui`, `cli`, `reports`, `progress`, `errors`);
 their keys carry the area as prefix and may not collide.
 """
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import string
 
-from mivcode.core.i18n import cli, progress, reports, tui
+from mivcode.core.i18n import cli, errors, progress, reports, tui
 
 LANGUAGES = ("nl", "en")
 _language = "nl"
@@ -44,7 +44,7 @@ def _merge(*areas) -> dict[str, tuple[str, str]]:
     return merged
 
 
-MESSAGES: dict[str, tuple[str, str]] = _merge(tui, cli, reports, progress)
+MESSAGES: dict[str, tuple[str, str]] = _merge(tui, cli, reports, progress, errors)
 
 
 def set_language(language: str | None) -> None:

@@ -95,6 +95,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx.all_codes": ("Alle codes", "All codes"),
     "xlsx.about_title": ("MIV mbo — {project}", "MIV mbo — {project}"),
     "xlsx.made_value": ("{time} UTC, mivcode {version}", "{time} UTC, mivcode {version}"),
+    # -- REFI-QDA exchange (.qdpx/.qdc for ATLAS.ti, MAXQDA, NVivo): written in Dutch, the codebook's language
+    "refi.variable.institution": ("Instelling", "Institution"),
+    "refi.variable.group": ("Groep", "Group"),
+    "refi.variable.leerweg": ("Leerweg", "Pathway"),
+    "refi.variable.niveau": ("Niveau", "Level"),
+    "refi.variable.locatie": ("Locatie", "Location"),
+    "refi.variable.datum": ("Datum", "Date"),
+    "refi.include": ("Wel coderen als: {text}", "Include when: {text}"),
+    "refi.exclude": ("Niet coderen als: {text}", "Exclude when: {text}"),
+    "refi.memo": ("Memo {name}", "Memo {name}"),
+    "refi.turn_memo": ("Memo {transcript} {turn}", "Memo {transcript} {turn}"),
     # -- counting (frequencies.py): whose codings a report counts, and the rows without a value
     "report.unknown": ("(onbekend)", "(unknown)"),
     "report.all_institutions": ("Alle instellingen", "All institutions"),

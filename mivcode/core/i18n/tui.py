@@ -226,9 +226,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.next_open": ("Volgende open", "Next open"),
     "key.adjudication.memo": ("Memo (waarom)", "Memo (why)"),
     "key.auto": ("Eens → consensus", "Agreed → consensus"),
-    "key.save": ("Opslaan", "Save"),
-    "key.cancel": ("Annuleren", "Cancel"),
-    "key.close": ("Sluiten", "Close"),
     # -- palette
     "palette.filter": ("Filter: {name}", "Filter: {name}"),
     "palette.open_transcript": ("Open transcript: {name}", "Open transcript: {name}"),

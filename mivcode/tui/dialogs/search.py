@@ -24,7 +24,7 @@ class SearchDialog(ModalScreen[tuple[SearchHit, list[SearchHit]] | None]):
     """Returns (chosen hit, all hits) so the coding screen can step through them with n/N."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("up", "cursor(-1)", show=False),
     ]

@@ -287,7 +287,7 @@ class AdjudicationScreen(MivScreen):
         try:
             consensus.decide(self.project, item, codes, choice=choice, by=self.coder)
         except MivcodeError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(exc.localized(), severity="error")
             return
         self._advance()
 
@@ -346,7 +346,7 @@ class AdjudicationScreen(MivScreen):
             try:
                 self.project.set_turn_memo(item.transcript, item.turn, text or None, CONSENSUS_CODER)
             except MivcodeError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(exc.localized(), severity="error")
                 return
             self._show()
 
@@ -366,7 +366,7 @@ class AdjudicationScreen(MivScreen):
         try:
             op = consensus.undo_last(self.project)
         except MivcodeError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(exc.localized(), severity="error")
             return
         if op is None:
             self.notify(t("coding.nothing_undo"), severity="warning")

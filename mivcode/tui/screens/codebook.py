@@ -114,7 +114,7 @@ class CodebookScreen(MivScreen):
         try:
             self.app.project.save_code(code, self.app.coder)
         except MivcodeError as exc:
-            self.app.notify(str(exc), severity="error")
+            self.app.notify(exc.localized(), severity="error")
             return False
         self.reload(select=code.id)
         self.query_one("#status", Static).update(escape(t("codebook.saved", code=code.display(self.app.language))))
@@ -205,7 +205,7 @@ class CodebookScreen(MivScreen):
                 try:
                     n = self.app.project.merge_codes(source.id, target.id, self.app.coder)
                 except MivcodeError as exc:
-                    self.app.notify(str(exc), severity="error")
+                    self.app.notify(exc.localized(), severity="error")
                     return
                 self.reload(select=target.id)
                 self.query_one("#status", Static).update(escape(t(
@@ -222,7 +222,7 @@ class CodebookScreen(MivScreen):
         try:
             op = self.app.project.undo(self.app.coder)
         except MivcodeError as exc:
-            self.app.notify(str(exc), severity="error")
+            self.app.notify(exc.localized(), severity="error")
             return
         from mivcode.tui.screens.coding import describe_op
 

@@ -308,8 +308,8 @@ class CodingScreen(MivScreen):
         except ReadOnlyError:
             self.app.notify(t("app.readonly_refused", what=what), severity="warning")
         except MivcodeError as exc:
-            self.app.notify(str(exc), severity="error")
-            self.say(t("app.error", error=exc))
+            self.app.notify(exc.localized(), severity="error")
+            self.say(t("app.error", error=exc.localized()))
         return FAILED
 
     def apply_code(self, code_id: str) -> None:
