@@ -425,7 +425,7 @@ def tui_round(path: Path, model: Model, rng: random.Random, result: Result, coun
                           env=env, dimensions=(24, 80), encoding="utf-8", timeout=60)
     seen: set[int] = set()
     try:
-        child.expect(["beurt 1/", "turn 1/"])
+        child.expect([r"beurt \d+ \(0", r"turn \d+ \(0"])
         deadline = time.monotonic() + rng.uniform(0.05, 1.5)
         while time.monotonic() < deadline and child.isalive():
             child.send(rng.choice(TUI_KEYS))
