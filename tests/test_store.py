@@ -8,6 +8,7 @@ import pytest
 
 from mivcode.core.errors import InputError, ProjectError, ReadOnlyError
 from mivcode.core.project import Project
+from mivcode.core.ops import AddCoding, SetTurnMemo
 from mivcode.core.store.connection import ProjectStore
 from mivcode.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -123,9 +124,9 @@ def test_undo_and_redo_survive_a_restart(project):
     path = project.path
     project.close()
     with Project.open(path) as p:
-        assert p.undo("ann")["op"] == "set_turn_memo"
+        assert isinstance(p.undo("ann").op, SetTurnMemo)
         assert p.turn_memo(T, 1, "ann") is None
-        assert p.undo("ann")["op"] == "add_coding"
+        assert isinstance(p.undo("ann").op, AddCoding)
         assert [(c.code, c.coder) for c in p.codings()] == [("discriminatie", "bob")]
         assert p.undo("ann") is None
     with Project.open(path) as p:

@@ -221,20 +221,17 @@ def redo(project: str, coder: str | None) -> None:
 def _step(project: str, coder: str | None, *, redo: bool) -> None:
     who = resolve_coder(coder)
     with open_project(project) as p:
-        op = p.redo(who) if redo else p.undo(who)
+        step = p.redo(who) if redo else p.undo(who)
     done, verb = ("redone", "redo") if redo else ("undone", "undo")
-    click.echo(f"{done}: {describe(op)}" if op else f"nothing to {verb} for {who}")
+    click.echo(f"{done}: {_described(step)}" if step else f"nothing to {verb} for {who}")
 
 
-def describe(op: dict) -> str:
-    kind = op["op"]
-    if kind in ("add_coding", "remove_coding"):
-        c = op["coding"]
-        verb = "code" if kind == "add_coding" else "uncode"
-        return f"{verb} {c['transcript']} {c['start']}-{c['end']} {c['code']}"
-    if kind == "batch":
-        return f"{len(op['ops'])} changes" + (f" ({op['label']})" if op.get("label") else "")
-    return kind.replace("_", " ")
+def _described(step) -> str:
+    """What undo/redo did, with the action that logged a batch (codebook, merge, consensus, …)."""
+    from mivcode.core.ops import Batch
+
+    op = step.op
+    return op.describe("en") + (f" ({step.label})" if step.label and isinstance(op, Batch) else "")
 
 
 @main.command()

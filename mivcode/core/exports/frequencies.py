@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER, Code
-from mivcode.core.store import exports as rows
 
 UNKNOWN = {"nl": "(onbekend)", "en": "(unknown)"}
 ALL_INSTITUTIONS = {"nl": "Alle instellingen", "en": "All institutions"}
@@ -190,14 +189,14 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
     `institution` keeps only that institution's transcripts: the report an institution
     receives must not carry other schools' quotes.
     """
-    store = project.store
-    coders = rows.coders_with_codings(store)
+    bulk = project.bulk
+    coders = project.coders_with_codings()
     layer = choose_layer(coders, coder)
     codes = project.codes()
     by_id = {c.id: c for c in codes}
-    turns = rows.turn_table(store)
+    turns = bulk.turn_table()
     infos: dict[int, TranscriptInfo] = {}
-    table = rows.transcript_table(store)
+    table = bulk.transcript_table()
     if institution is not None:
         known = sorted({r["institution"] for r in table if r["institution"]})
         if institution not in known:
@@ -213,7 +212,7 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
     theme_cache: dict[str, str] = {}
     segments: list[Segment] = []
     merged: dict[tuple, Segment] = {}
-    for tid, start, end, code, who, origin, memo, created in rows.coding_table(store, layer.coder):
+    for tid, start, end, code, who, origin, memo, created in bulk.coding_table(layer.coder):
         info = infos.get(tid)
         if info is None:
             continue
@@ -235,7 +234,7 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
             merged[(tid, start, end, code)] = seg
         segments.append(seg)
     memos: dict[tuple[int, int], str] = {}
-    for tid, turn, who, text in rows.turn_memo_table(store):
+    for tid, turn, who, text in bulk.turn_memo_table():
         if tid not in infos or (layer.coder is not None and who != layer.coder):
             continue
         line = text if layer.coder is not None else f"{who}: {text}"

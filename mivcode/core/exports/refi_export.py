@@ -29,7 +29,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from mivcode import __version__
 from mivcode.core.model import STANDARD_META, Code
-from mivcode.core.store import exports as rows
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -74,7 +73,7 @@ class RefiExportResult:
 
 def code_guids(project) -> dict[str, str]:
     """Our code id → guid: the guid a code was imported with, else one derived from the id."""
-    imported = {cid: g for g, cid in rows.refi_guids(project.store).items()}
+    imported = {cid: g for g, cid in project.refi_guids().items()}
     return {c.id: imported.get(c.id) or stable_guid("code", c.id) for c in project.codes()}
 
 
@@ -124,20 +123,20 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
 
     `coder` limits codings and memos to one coder (e.g. only the consensus layer for a colleague).
     """
-    store = project.store
-    if coder is not None and coder not in rows.coders_with_codings(store):
+    bulk = project.bulk
+    if coder is not None and coder not in project.coders_with_codings():
         from mivcode.core.errors import InputError
 
-        known = ", ".join(rows.coders_with_codings(store)) or "none"
+        known = ", ".join(project.coders_with_codings()) or "none"
         raise InputError(f"--coder {coder}: no codings by '{coder}' in this project (coders: {known})")
     codes = project.codes()
     guids = code_guids(project)
     code_by_id = {c.id: c for c in codes}
-    transcripts = rows.transcript_table(store)
-    turns = rows.turn_table(store)
-    codings = rows.coding_table(store, coder)
+    transcripts = bulk.transcript_table()
+    turns = bulk.turn_table()
+    codings = bulk.coding_table(coder)
     turn_memos: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for tid, turn, who, text in rows.turn_memo_table(store):
+    for tid, turn, who, text in bulk.turn_memo_table():
         if coder is None or who == coder:
             turn_memos[tid].append((turn, who, text))
     coders = sorted({c[4] for c in codings} | {m[1] for ms in turn_memos.values() for m in ms})

@@ -37,9 +37,9 @@ from mivcode.core.codebook import COLOR_RE, ID_RE, RESERVED_SHORTCUTS, Codebook,
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input
 from mivcode.core.importers.turn_builder import content_hash, split_speaker
-from mivcode.core.model import ORIGINS, STANDARD_META, Code, Transcript, TranscriptMeta, Turn
-from mivcode.core.store import exports as export_rows
-from mivcode.core.store.connection import now_iso
+from mivcode.core.model import ORIGINS, STANDARD_META, Code, Coding, Transcript, TranscriptMeta, Turn
+from mivcode.core.ops import AddCoding, Batch, Op, SetTurnMemo
+from mivcode.core.clock import now_iso
 
 MAX_MEMBER_BYTES = 64 * 2**20  # one .qde or source text
 MAX_TOTAL_BYTES = 512 * 2**20  # everything we read from one archive
@@ -227,7 +227,7 @@ def _plan_codes(project, refi_codes: list[_RefiCode], sidecar_codes: dict, repor
     """guid → our id for every REFI code, the codes to add, and the guid mapping to store."""
     existing = {c.id: c for c in project.codes()}
     by_label = {c.label.casefold(): c.id for c in existing.values()}
-    known = export_rows.refi_guids(project.store)
+    known = project.refi_guids()
     shortcuts = {c.shortcut for c in existing.values() if c.shortcut}
     guid_to_id: dict[str, str] = {}
     new: list[Code] = []
@@ -546,18 +546,15 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
         for ref in _children(case, "SourceRef"):
             case_meta.setdefault(_guid(ref.get("targetGUID")), {}).update(values)
 
-    try:
-        with project.store.tx():
-            guid_to_id, new_codes, mapping = _plan_codes(project, refi_codes, sidecar.get("codes", {}), report)
-            if new_codes:
-                _add_codes(project, new_codes, coder, str(p))
-            export_rows.save_refi_guids(project.store, mapping)
-            sources_el = _child(root, "Sources")
-            for el in list(sources_el) if sources_el is not None else []:
-                _import_source(project, arc, el, p, users, guid_to_id, var_names, (notes, note_users), case_meta,
-                               sidecar, coder, report)
-    finally:
-        project._invalidate_codes()
+    with project.transaction():
+        guid_to_id, new_codes, mapping = _plan_codes(project, refi_codes, sidecar.get("codes", {}), report)
+        if new_codes:
+            _add_codes(project, new_codes, coder, str(p))
+        project.save_refi_guids(mapping)
+        sources_el = _child(root, "Sources")
+        for el in list(sources_el) if sources_el is not None else []:
+            _import_source(project, arc, el, p, users, guid_to_id, var_names, (notes, note_users), case_meta,
+                           sidecar, coder, report)
     return report
 
 
@@ -648,8 +645,8 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
     notes, note_users = notes_and_users
     existing = {(c.start, c.end, c.code, c.coder) for c in project.codings(transcript=tname)}
     side_codings = sidecar.get("codings", {})
-    ops: list[dict] = []
-    memo_ops: list[dict] = []
+    ops: list[Op] = []
+    memo_ops: list[Op] = []
     pending_memos: dict[tuple[int, str], str | None] = {}
     skipped = 0
     whole = [(0, len(layout.transcript_text), el)]  # TextSource-level codings code the whole text
@@ -695,23 +692,21 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
                 report.codings_existing += 1
                 continue
             existing.add(key)
-            ops.append({"op": "add_coding", "coding": {
-                "transcript": tname, "start": span[0], "end": span[1], "code": code, "coder": who, "origin": origin,
-                "memo": memo or sel_memo or None,
-                "created_at": _timestamp(extra.get("created_at")) or _timestamp(cod.get("creationDateTime"))
-                or now_iso(), "id": None}})
+            ops.append(AddCoding(Coding(
+                tname, span[0], span[1], code, who, origin, memo or sel_memo or None,
+                _timestamp(extra.get("created_at")) or _timestamp(cod.get("creationDateTime")) or now_iso())))
     if skipped:
         report.warnings.append(f"{where}: {skipped} coding(s) skipped (position outside the text, unknown code, "
                                "or text only available as rich text)")
     if ops or memo_ops:
-        project._do(coder, {"op": "batch", "ops": ops + memo_ops})
+        project.apply(Batch(tuple(ops + memo_ops)), coder)
         report.codings_added += len(ops)
         report.memos_added += len(memo_ops)
 
 
 def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw, end_raw, positions_fit: bool,
                    users: dict[str, str], notes: dict[str, str], note_users: dict[str, str], sidecar: dict,
-                   pending: dict[tuple[int, str], str | None]) -> list[dict]:
+                   pending: dict[tuple[int, str], str | None]) -> list[Op]:
     """A selection that only carries notes (ours: a memo on a turn) becomes a memo on the turn it starts in."""
     refs = [_guid(r.get("targetGUID")) for r in _children(sel, "NoteRef")]
     refs = [g for g in refs if notes.get(g)]
@@ -725,7 +720,7 @@ def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw
         return []
     ends = [u.end for u in layout.turns]
     default_turn = layout.turns[min(bisect_right(ends, span[0]), len(layout.turns) - 1)].index
-    ops: list[dict] = []
+    ops: list[Op] = []
     side = sidecar.get("turn_memos", {})
     for g in refs:
         info = side.get(g) if isinstance(side.get(g), dict) else {}
@@ -740,7 +735,7 @@ def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw
             continue
         new = f"{old}\n\n{text}" if old else text
         pending[key] = new
-        ops.append({"op": "set_turn_memo", "transcript": tname, "turn": turn, "coder": who, "old": old, "new": new})
+        ops.append(SetTurnMemo(tname, turn, who, old, new))
     return ops
 
 
@@ -773,14 +768,11 @@ def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImpor
     if not refi_codes:
         raise InputError(f"{p}: the codebook has no codes")
     report = RefiImportReport()
-    try:
-        with project.store.tx():
-            _, new_codes, mapping = _plan_codes(project, refi_codes, {}, report)
-            if new_codes:
-                _add_codes(project, new_codes, coder, str(p))
-            export_rows.save_refi_guids(project.store, mapping)
-    finally:
-        project._invalidate_codes()
+    with project.transaction():
+        _, new_codes, mapping = _plan_codes(project, refi_codes, {}, report)
+        if new_codes:
+            _add_codes(project, new_codes, coder, str(p))
+        project.save_refi_guids(mapping)
     return report
 
 

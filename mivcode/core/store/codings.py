@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from mivcode.core.model import Coding, Event, Memo
 from mivcode.core.store.connection import ProjectStore, now_iso
@@ -25,6 +26,9 @@ def coder_id(store: ProjectStore, name: str, *, create: bool = True) -> int | No
 
 def coder_names(store: ProjectStore) -> list[str]:
     return [r["name"] for r in store.query("SELECT name FROM coders ORDER BY name")]
+
+
+_coder_id = coder_id  # for insert_coding, whose keyword of that name shadows it
 
 
 def coders_with_codings(store: ProjectStore) -> list[str]:
@@ -77,8 +81,8 @@ def find_coding(store: ProjectStore, tid: int, start: int, end: int, code: str, 
     )
 
 
-def insert_coding(store: ProjectStore, tid: int, c: Coding) -> int:
-    kid = coder_id(store, c.coder)
+def insert_coding(store: ProjectStore, tid: int, c: Coding, *, coder_id: int | None = None) -> int:
+    kid = coder_id if coder_id is not None else _coder_id(store, c.coder)
     cur = store.conn.execute(
         'INSERT INTO codings (id, transcript_id, start, "end", code_id, coder_id, origin, memo, created_at)'
         " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
@@ -91,6 +95,10 @@ def insert_coding(store: ProjectStore, tid: int, c: Coding) -> int:
 
 def delete_coding(store: ProjectStore, coding_id: int) -> None:
     store.conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+
+
+def recode(store: ProjectStore, coding_ids: Iterable[int], code: str) -> None:
+    store.conn.executemany("UPDATE codings SET code_id = ? WHERE id = ?", [(code, cid) for cid in coding_ids])
 
 
 def set_coding_memo(store: ProjectStore, coding_id: int, memo: str | None) -> None:
