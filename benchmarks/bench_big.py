@@ -187,9 +187,9 @@ def stage_ui(project: str, transcript: str | None) -> dict:
 
 
 def stage_export(project: str, out_dir: str) -> dict:
-    from mivcode.core.exports.csv_export import export_csv
-    from mivcode.core.exports.excel import export_excel
-    from mivcode.core.exports.refi_export import export_qdpx
+    from mivcode.core.exchange.csv_export import export_csv
+    from mivcode.core.exchange.excel import export_excel
+    from mivcode.core.exchange.refi_export import export_qdpx
     from mivcode.core.project import Project
 
     out = Path(out_dir)

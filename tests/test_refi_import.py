@@ -277,7 +277,7 @@ def test_hand_edited_sidecar_never_gives_a_traceback(seed, tmp_path, small_codeb
     import json
     import random
 
-    from mivcode.core.exports.refi_export import export_qdpx
+    from mivcode.core.exchange.refi_export import export_qdpx
 
     project.add_coding("fg_roc_studenten", 2, "racisme", "anna", memo="m")
     export_qdpx(project, tmp_path / "a.qdpx")

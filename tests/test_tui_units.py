@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mivcode.tui import i18n
-from mivcode.tui.searching import TurnRecord, search, snippet
+from mivcode.core.queries.search import TurnRecord, search, snippet
 from mivcode.tui.widgets.layout import word_boundaries, wrap_offsets
 
 TUI = Path(__file__).resolve().parent.parent / "mivcode" / "tui"

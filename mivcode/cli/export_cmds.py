@@ -84,26 +84,26 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, inst
         raise click.UsageError(f"{', '.join(misplaced)} does not apply to .{fmt} files")
     with open_project(project, readonly=True) as p, _atomic(target) as tmp:
         if fmt == "xlsx":
-            from mivcode.core.exports.excel import ExcelOptions, export_excel
+            from mivcode.core.exchange.excel import ExcelOptions, export_excel
 
             res = export_excel(p, tmp, ExcelOptions(coder=layer, min_cell=min_cell, lang=lang,
                                                         institution=institution))
             msg = f"wrote {target}: {len(res.sheets)} sheets, {res.segments} segments ({res.layer.describe('en')})"
         elif fmt == "csv":
-            from mivcode.core.exports.csv_export import CsvOptions, export_csv
+            from mivcode.core.exchange.csv_export import CsvOptions, export_csv
 
             sep = "\t" if delimiter == "tab" else delimiter
             n, used = export_csv(p, tmp, CsvOptions(coder=layer, frequencies=frequencies, min_cell=min_cell,
                                                     bom=not no_bom, delimiter=sep, institution=institution))
             msg = f"wrote {target}: {n} rows ({used.describe('en')})"
         elif fmt == "qdpx":
-            from mivcode.core.exports.refi_export import export_qdpx
+            from mivcode.core.exchange.refi_export import export_qdpx
 
             r = export_qdpx(p, tmp, coder=layer)
             msg = (f"wrote {target}: {r.sources} transcripts, {r.codes} codes, {r.codings} codings "
                    f"in {r.selections} selections")
         else:
-            from mivcode.core.exports.refi_export import export_qdc
+            from mivcode.core.exchange.refi_export import export_qdc
 
             msg = f"wrote {target}: {export_qdc(p, tmp)} codes"
     click.echo(msg)

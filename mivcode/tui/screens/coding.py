@@ -28,7 +28,7 @@ from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog, InputDialog
 from mivcode.tui.dialogs.search import SearchDialog
 from mivcode.tui.i18n import t
-from mivcode.tui.searching import SearchHit
+from mivcode.core.queries.search import SearchHit
 from mivcode.tui.widgets.panel import TextPanel
 from mivcode.tui.widgets.transcript_view import Hit, TranscriptView, contrast_text
 
