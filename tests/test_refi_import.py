@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from mivcode.cli import main
 from mivcode.core.errors import InputError
 from mivcode.core.importers import refi_qda
-from mivcode.core.importers.refi_qda import import_qdc, import_qdpx, layout_text, slugify
+from mivcode.core.exchange.refi_import import import_qdc, import_qdpx
+from mivcode.core.importers.refi_qda import layout_text, slugify
 from mivcode.core.project import Project
 from tests.test_refi_export import shared_dir
 

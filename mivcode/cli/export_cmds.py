@@ -119,7 +119,7 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
     Transcripts, codes (with their hierarchy) and codings with their coders come in, in one
     transaction; importing the same file again adds nothing.
     """
-    from mivcode.core.importers.refi_qda import import_qdpx as run
+    from mivcode.core.exchange.refi_import import import_qdpx as run
 
     with open_project(project) as p:
         r = run(p, file, coder=resolve_coder(coder))
@@ -136,7 +136,7 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
 @coder_option
 def codebook_import(project: str, file: str, coder: str | None) -> None:
     """Add the codes of a REFI-QDA codebook (.qdc) to a project; existing codes are kept."""
-    from mivcode.core.importers.refi_qda import import_qdc
+    from mivcode.core.exchange.refi_import import import_qdc
 
     with open_project(project) as p:
         r = import_qdc(p, file, coder=resolve_coder(coder))
