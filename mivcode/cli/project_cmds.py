@@ -8,7 +8,7 @@ import click
 from mivcode.cli.base import (
     coder_option, emit, json_option, main, open_project, project_argument, turn_code_arguments,
 )
-from mivcode.core.codebook import default_codebook_path, load_codebook, parse_codebook_text
+from mivcode.core.codebook import code_tree, default_codebook_path, load_codebook, parse_codebook_text
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input_text
@@ -135,17 +135,10 @@ def codebook(project: str, as_json: bool) -> None:
         emit(({"id": c.id, "parent": c.parent, "label": c.label, "shortcut": c.shortcut, "color": c.color}
               for c in codes), True)
         return
-    children: dict[str | None, list] = {}
-    for c in codes:
-        children.setdefault(c.parent, []).append(c)
-
-    def walk(parent: str | None, depth: int) -> None:
-        for c in children.get(parent, []):
-            key = f"[{c.shortcut}]" if c.shortcut else "   "
-            click.echo(f"{'  ' * depth}{key} {c.id}  {c.label}  ({counts.get(c.id, 0)})")
-            walk(c.id, depth + 1)
-
-    walk(None, 0)
+    for row in code_tree(codes):
+        c = row.code
+        key = f"[{c.shortcut}]" if c.shortcut else "   "
+        click.echo(f"{'  ' * row.depth}{key} {c.id}  {c.label}  ({counts.get(c.id, 0)})")
 
 
 @main.command("codebook-check")

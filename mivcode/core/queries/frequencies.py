@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from mivcode.core.codebook import top_level_of
+from mivcode.core.codebook import code_tree, top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER, Code
 
@@ -165,22 +165,7 @@ class ReportData:
 
     def code_order(self) -> list[Code]:
         """Depth-first codebook order: a theme, then its sub-codes."""
-        children: dict[str | None, list[Code]] = defaultdict(list)
-        ids = self.by_id
-        for c in self.codes:
-            children[c.parent if c.parent in ids else None].append(c)
-        out: list[Code] = []
-        seen: set[str] = set()
-
-        def walk(parent: str | None) -> None:
-            for c in children.get(parent, []):
-                if c.id not in seen:
-                    seen.add(c.id)
-                    out.append(c)
-                    walk(c.id)
-
-        walk(None)
-        return out
+        return [row.code for row in code_tree(self.codes)]
 
 
 def load_report_data(project, coder: str | None = None, institution: str | None = None) -> ReportData:
