@@ -331,9 +331,10 @@ class Project:
         """(transcript id, text length, turns) without loading the text again on every toggle."""
         layout = self._layout.get(name)
         if layout is None:
-            t = self.transcript(name)
-            assert t.id is not None
-            layout = self._layout[name] = (t.id, len(t.text), t.turns)
+            layout = transcript_rows.layout(self.store, name)
+            if layout is None:
+                raise InputError(f"unknown transcript '{name}' (see `mivcode transcripts`)")
+            self._layout[name] = layout
         return layout
 
     def _turn_in(self, name: str, index: int) -> tuple[int, int, Turn]:
@@ -358,7 +359,12 @@ class Project:
         if code is not None:
             self.code(code)
             codes = [code, *sorted(descendants(self.codes(), code))] if include_subcodes else [code]
-        return coding_rows.list_codings(self.store, coder=coder, transcript=transcript, codes=codes)
+        found = coding_rows.list_codings(self.store, coder=coder, transcript=transcript, codes=codes)
+        for c in found:  # each coding's first turn, by the one rule (`spans`); None when it lies in a label
+            turns = self._layout_of(c.transcript)[2]
+            touched = turns_touched(turns, c.start, c.end)
+            c.turn = turns[touched[0]].index if touched else None
+        return found
 
     def add_coding(
         self, transcript: str, turn: int, code: str, coder: str, *, start: int | None = None, end: int | None = None,
@@ -374,7 +380,7 @@ class Project:
         assert end is not None
         if not (0 <= start < end <= length):
             raise InputError(f"span {start}-{end} is outside transcript '{transcript}' (0-{length})")
-        if not (u.start <= start < max(u.end, u.start + 1)):
+        if not (u.start <= start < turn_end(u)):
             raise InputError(f"span {start}-{end} does not start in turn {turn} ({u.start}-{u.end})")
         if coding_rows.find_coding(self.store, tid, start, end, code, coder) is not None:
             raise InputError(f"turn {turn} of '{transcript}' is already coded '{code}' by {coder} at {start}-{end}")
@@ -398,7 +404,7 @@ class Project:
         """Remove this coder's codings of `code` that overlap the turn; returns how many."""
         tid, _, u = self._turn_in(transcript, turn)
         self.code(code)
-        ids = coding_rows.codings_in_turn(self.store, tid, u.start, max(u.end, u.start + 1), code, coder)
+        ids = coding_rows.codings_in_turn(self.store, tid, u.start, turn_end(u), code, coder)
         if not ids:
             return 0
         self.apply(ops.batch([RemoveCoding(coding_rows.get_coding(self.store, i)) for i in ids]), coder)
@@ -524,7 +530,7 @@ class Project:
     def _suggested_coding(self, transcript: str, s: Suggestion, coder: str) -> Coding | None:
         """The coding accepting `s` adds, or None when the coder's codings already touch its turn with its code."""
         tid, _, u = self._turn_in(transcript, s.turn)
-        if coding_rows.codings_in_turn(self.store, tid, u.start, max(u.end, u.start + 1), s.code, coder):
+        if coding_rows.codings_in_turn(self.store, tid, u.start, turn_end(u), s.code, coder):
             return None
         return Coding(transcript, s.start, s.end, s.code, coder, "suggestion", None, now_iso())
 

@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from mivcode import __version__
 from mivcode.core.model import STANDARD_META, Code
+from mivcode.core.spans import TurnIndex
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -179,10 +180,10 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
         texts[sg] = t["text"]
         parts.append(f"<TextSource guid=\"{sg}\" name={_a(t['name'])} plainTextPath=\"internal://{sg}.txt\">")
         tturns = turns.get(t["id"], [])
-        ends = [u[3] for u in tturns]
+        index = TurnIndex([u[2] for u in tturns], [u[3] for u in tturns])
         for (start, end), group in sorted(by_source[t["id"]].items()):
             sel = stable_guid("selection", sg, start, end)
-            first = _turn_at(ends, start)
+            first = _first_turn(index, start, end)
             name = f"{tturns[first][1]} ({first})" if tturns else f"{start}-{end}"
             parts.append(f'<PlainTextSelection guid="{sel}" name={_a(name)} startPosition="{start}" '
                          f'endPosition="{end}">')
@@ -247,10 +248,12 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
     return RefiExportResult(path, len(transcripts), len(codes), n_sel, n_cod)
 
 
-def _turn_at(ends: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
-    return min(bisect_right(ends, offset), max(len(ends) - 1, 0))
+def _first_turn(index: TurnIndex, start: int, end: int) -> int:
+    """The turn a selection is named after: the first it touches, else the nearest after it."""
+    touched = index.touched(start, end)
+    if touched:
+        return touched[0]
+    return min(index.touched(start, start + 1).start, max(len(index.starts) - 1, 0))
 
 
 def _cases_xml(transcripts: list[dict], source_guid: dict[int, str], var_guid: dict[str, str]) -> str:

@@ -37,6 +37,7 @@ from mivcode.core.codebook import COLOR_RE, RESERVED_SHORTCUTS
 from mivcode.core.errors import InputError
 from mivcode.core.importers.turn_builder import content_hash, split_speaker
 from mivcode.core.model import ORIGINS, STANDARD_META, Code, Transcript, TranscriptMeta, Turn
+from mivcode.core.spans import turn_at
 
 MAX_MEMBER_BYTES = 64 * 2**20  # one .qde or source text
 MAX_TOTAL_BYTES = 512 * 2**20  # everything we read from one archive
@@ -649,8 +650,7 @@ def _turn_memos(layout: _Layout, sel: Element, start_raw, end_raw, positions_fit
         return []
     if span is None:
         return []
-    ends = [u.end for u in layout.turns]
-    default_turn = layout.turns[min(bisect_right(ends, span[0]), len(layout.turns) - 1)].index
+    default_turn = turn_at(layout.turns, span[0]).index  # type: ignore[union-attr]  (layout.turns is not empty)
     out: list[RefiTurnMemo] = []
     side = sidecar.get("turn_memos", {})
     for g in refs:

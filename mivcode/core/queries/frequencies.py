@@ -19,13 +19,13 @@ once).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from mivcode.core.codebook import code_tree, top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER, Code
+from mivcode.core.spans import TurnIndex
 
 UNKNOWN = {"nl": "(onbekend)", "en": "(unknown)"}
 ALL_INSTITUTIONS = {"nl": "Alle instellingen", "en": "All institutions"}
@@ -87,23 +87,14 @@ class TranscriptInfo:
     n_turns: int
     text: str
     turns: list[tuple]  # (idx, speaker, start, end, t_start, t_end)
-    turn_ends: list[int]
+    index: TurnIndex
 
     def key(self, by: str) -> str | None:
         return getattr(self, by)
 
     def turns_touched(self, start: int, end: int) -> tuple[int, ...]:
-        """Indexes of the turns a span [start, end) overlaps (at least the one it starts in)."""
-        if not self.turns:
-            return ()
-        i = bisect_right(self.turn_ends, start)
-        out = []
-        while i < len(self.turns) and (self.turns[i][2] < end or not out):
-            out.append(self.turns[i][0])
-            i += 1
-        if not out:
-            out.append(self.turns[-1][0])
-        return tuple(out)
+        """Indexes of the turns a span [start, end) touches (`spans`): none for a span inside a speaker label."""
+        return tuple(self.turns[i][0] for i in self.index.touched(start, end))
 
 
 @dataclass(slots=True)
@@ -192,7 +183,7 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
         tt = turns.get(r["id"], [])
         infos[r["id"]] = TranscriptInfo(
             r["id"], r["name"], r["institution"], r["group"], r["leerweg"], r["niveau"], len(tt), r["text"],
-            tt, [u[3] for u in tt],
+            tt, TurnIndex([u[2] for u in tt], [u[3] for u in tt]),
         )
     theme_cache: dict[str, str] = {}
     segments: list[Segment] = []

@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from mivcode.core.model import Coding, Event, Memo
 from mivcode.core.store.connection import ProjectStore, now_iso
 
+# A coding's turn is not read here: `Project.codings` fills it from the turns it holds, by `spans`.
 _CODING_SELECT = """
 SELECT c.id, t.name AS transcript, c.start, c."end", c.code_id AS code, k.name AS coder, c.origin, c.memo,
-       c.created_at,
-       (SELECT u.idx FROM turns u WHERE u.transcript_id = c.transcript_id AND u."end" > c.start
-         ORDER BY u."end" LIMIT 1) AS turn
+       c.created_at
 FROM codings c JOIN transcripts t ON t.id = c.transcript_id JOIN coders k ON k.id = c.coder_id
 """
 
@@ -43,7 +42,7 @@ def coders_with_codings(store: ProjectStore) -> list[str]:
 def _coding(r: dict) -> Coding:
     return Coding(
         transcript=r["transcript"], start=r["start"], end=r["end"], code=r["code"], coder=r["coder"],
-        origin=r["origin"], memo=r["memo"], created_at=r["created_at"], id=r["id"], turn=r["turn"],
+        origin=r["origin"], memo=r["memo"], created_at=r["created_at"], id=r["id"],
     )
 
 
@@ -106,7 +105,7 @@ def set_coding_memo(store: ProjectStore, coding_id: int, memo: str | None) -> No
 
 
 def codings_in_turn(store: ProjectStore, tid: int, start: int, end: int, code: str, coder: str) -> list[int]:
-    """Ids of this coder's codings of `code` that overlap [start, end)."""
+    """Ids of this coder's codings of `code` that touch a turn occupying [start, end) (`spans.turn_end`)."""
     return [
         r["id"]
         for r in store.query(
@@ -118,7 +117,7 @@ def codings_in_turn(store: ProjectStore, tid: int, start: int, end: int, code: s
 
 
 def codes_in_range(store: ProjectStore, tid: int, start: int, end: int, coder: str) -> set[str]:
-    """The codes of this coder's codings that overlap [start, end)."""
+    """The codes of this coder's codings that touch a turn occupying [start, end) (`spans.turn_end`)."""
     return {
         r["code_id"]
         for r in store.query(
@@ -133,10 +132,12 @@ def coded_turn_counts(store: ProjectStore, coder: str | None = None) -> dict[int
     """Per transcript id, the number of turns that at least one coding touches.
 
     Turns are sorted and disjoint, so each coding's first and last turn are two
-    binary searches; a join of turns against codings was O(turns x codings)
-    (77 s on Home for a 100,000-turn transcript with 20,000 codings).
+    binary searches (`spans.touched_arrays`); a join of turns against codings was
+    O(turns x codings) (77 s on Home for a 100,000-turn transcript with 20,000 codings).
     """
     import numpy as np
+
+    from mivcode.core.spans import touched_arrays
 
     sql = 'SELECT DISTINCT c.transcript_id, c.start, c."end" FROM codings c'
     params: tuple = ()
@@ -154,12 +155,11 @@ def coded_turn_counts(store: ProjectStore, coder: str | None = None) -> dict[int
                 .fetchall() or [(0, 0)], dtype=np.int64)
             starts, ends = bounds[:, 0], bounds[:, 1]
             arr = np.array(rows, dtype=np.int64)
-            first = np.searchsorted(ends, arr[:, 0], side="right")  # first turn ending after the coding starts
-            last = np.searchsorted(starts, arr[:, 1], side="left") - 1  # last turn starting before it ends
-            ok = last >= first
+            first, stop = touched_arrays(starts, ends, arr[:, 0], arr[:, 1])
+            ok = stop > first
             marks = np.zeros(len(starts) + 1, dtype=np.int64)
             np.add.at(marks, first[ok], 1)
-            np.add.at(marks, last[ok] + 1, -1)
+            np.add.at(marks, stop[ok], -1)
             out[tid] = int(np.count_nonzero(np.cumsum(marks)[:-1]))
     return out
 

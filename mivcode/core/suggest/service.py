@@ -18,6 +18,7 @@ from mivcode.core.clock import now_iso
 from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER, Coding, Suggestion, Transcript
+from mivcode.core.spans import turns_touched
 from mivcode.core.suggest import learn
 from mivcode.core.suggest.engine import Analysis, Engine
 from mivcode.core.suggest.feedback import review_feedback
@@ -177,9 +178,8 @@ def coded_corpus(project, engine: Engine, coder: str, progress: Progress = _noop
         (a,) = engine.analyse([t], model_texts=True)
         labels: list[set[str]] = [set() for _ in t.turns]
         for c in by_transcript[name]:
-            for u in t.turns:
-                if u.start < c.end and c.start < max(u.end, u.start + 1):
-                    labels[u.index] |= _with_ancestors(codes, c.code)
+            for i in turns_touched(t.turns, c.start, c.end):
+                labels[t.turns[i].index] |= _with_ancestors(codes, c.code)
         analyses.append(a)
         gold.append(labels)
     return Corpus(analyses, gold)

@@ -42,6 +42,7 @@ from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER
 from mivcode.core.project import Project
+from mivcode.core.spans import touched_arrays
 from mivcode.core.team import stats
 from mivcode.core.team.stats import Figure
 
@@ -146,9 +147,8 @@ def turn_presence(data: CodingData) -> tuple[np.ndarray, np.ndarray]:
     if keep.any() and n_turns:
         g_start = data.base[data.tid[keep]] + data.start[keep]
         g_end = data.base[data.tid[keep]] + data.end[keep]
-        first = np.searchsorted(data.turn_end, g_start, side="right")  # first turn ending after the start
-        last = np.searchsorted(data.turn_start, g_end, side="left") - 1  # last turn starting before the end
-        count = np.maximum(last - first + 1, 0)
+        first, stop = touched_arrays(data.turn_start, data.turn_end, g_start, g_end)
+        count = stop - first
         rep = np.repeat(np.arange(len(first)), count)
         turn = np.repeat(first, count) + (np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count))
         present[data.coder[keep][rep], data.code[keep][rep], turn] = True

@@ -19,7 +19,6 @@ them only the coders who coded that transcript.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from mivcode.core.errors import InputError
@@ -27,6 +26,7 @@ from mivcode.core.history import Logged
 from mivcode.core.model import CONSENSUS_CODER, Coding
 from mivcode.core.ops import AddCoding, Batch, Op, RemoveCoding, Settle
 from mivcode.core.project import Project
+from mivcode.core.spans import TurnIndex, touches, turn_end
 from mivcode.core.clock import now_iso
 
 MAX_CODERS = 5
@@ -104,16 +104,13 @@ def compare_turns(project: Project, coders: list[str]) -> list[TurnComparison]:
         if len(present) < 2:
             continue
         tturns = sorted(turns.get(tid, []), key=lambda u: u[1])
-        starts = [u[1] for u in tturns]
-        ends = [u[2] for u in tturns]
+        index = TurnIndex([u[1] for u in tturns], [u[2] for u in tturns])
         items = [
             TurnComparison(names[tid], idx, s, e, present, {c: set() for c in present}, {c: {} for c in present})
             for idx, s, e in tturns
         ]
         for _, start, end, code, who in rows:
-            first = bisect_right(ends, start)
-            last = bisect_left(starts, end) - 1
-            for i in range(first, last + 1):
+            for i in index.touched(start, end):
                 item = items[i]
                 if who == CONSENSUS_CODER:
                     item.consensus.add(code)
@@ -135,17 +132,15 @@ def _desired(item: TurnComparison, codes: set[str]) -> set[tuple[int, int, str]]
                 wanted.update((s, e, code) for s, e in item.spans[c][code])
                 break
         else:
-            wanted.add((item.start, max(item.end, item.start + 1), code))
+            wanted.add((item.start, turn_end(item), code))
     return wanted
 
 
 def _layer_ops(project: Project, item: TurnComparison, codes: set[str]) -> list[Op]:
     """Ops that make the consensus codings overlapping the turn exactly the chosen codes."""
     wanted = _desired(item, codes)
-    existing = [
-        c for c in project.codings(coder=CONSENSUS_CODER, transcript=item.transcript)
-        if c.start < max(item.end, item.start + 1) and c.end > item.start
-    ]
+    existing = [c for c in project.codings(coder=CONSENSUS_CODER, transcript=item.transcript)
+                if touches(item, c.start, c.end)]
     have = {(c.start, c.end, c.code) for c in existing}
     ops: list[Op] = [RemoveCoding(c) for c in existing if (c.start, c.end, c.code) not in wanted]
     for start, end, code in sorted(wanted - have):
