@@ -200,3 +200,11 @@ def test_coded_turn_counts_count_each_touched_turn_once(project):
     assert counts == {T: 3}
     assert {s.name: s.coded_turns for s in project.transcripts()} == {T: 4}
     assert {s.name: s.coded_turns for s in project.transcripts("nobody")} == {T: 0}
+
+
+def test_where_leaves_out_unset_filters_and_expands_lists():
+    from mivcode.core.store.connection import where
+
+    assert where(("a = ?", None), ("b IN ({})", [])) == ("", ())
+    assert where(("a = ?", 0), ("b IN ({})", ["x", "y"]), ("c BETWEEN ? AND ?", (1, 2))) == (
+        " WHERE a = ? AND b IN (?,?) AND c BETWEEN ? AND ?", (0, "x", "y", 1, 2))

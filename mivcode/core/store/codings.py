@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from mivcode.core.model import Coding, Event, Memo
-from mivcode.core.store.connection import ProjectStore, now_iso
+from mivcode.core.store.connection import ProjectStore, now_iso, where
 
 # A coding's turn is not read here: `Project.codings` fills it from the turns it holds, by `spans`.
 _CODING_SELECT = """
@@ -53,18 +53,10 @@ def list_codings(
     transcript: str | None = None,
     codes: list[str] | None = None,
 ) -> list[Coding]:
-    where, params = [], []
-    if coder is not None:
-        where.append("k.name = ?")
-        params.append(coder)
-    if transcript is not None:
-        where.append("t.name = ?")
-        params.append(transcript)
-    if codes:
-        where.append(f"c.code_id IN ({','.join('?' * len(codes))})")
-        params.extend(codes)
-    sql = _CODING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.name, c.start, c.code_id, k.name"
-    return [_coding(r) for r in store.query(sql, tuple(params))]
+    clause, params = where(("k.name = ?", coder), ("t.name = ?", transcript),
+                           ("c.code_id IN ({})", list(codes) if codes else None))
+    sql = _CODING_SELECT + clause + " ORDER BY t.name, c.start, c.code_id, k.name"
+    return [_coding(r) for r in store.query(sql, params)]
 
 
 def get_coding(store: ProjectStore, coding_id: int) -> Coding | None:
@@ -229,16 +221,10 @@ def append_event(store: ProjectStore, coder: str | None, action: str, payload: d
 
 
 def events(store: ProjectStore, coder: str | None = None, actions: tuple[str, ...] | None = None) -> list[Event]:
-    where, params = [], []
-    if coder is not None:
-        where.append("coder = ?")
-        params.append(coder)
-    if actions:
-        where.append(f"action IN ({','.join('?' * len(actions))})")
-        params.extend(actions)
-    sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    clause, params = where(("coder = ?", coder), ("action IN ({})", list(actions) if actions else None))
+    sql = "SELECT * FROM events" + clause + " ORDER BY id"
     return [
         Event(id=r["id"], ts=r["ts"], coder=r["coder"], action=r["action"], payload=json.loads(r["payload"]),
               undoes=r["undoes"])
-        for r in store.query(sql, tuple(params))
+        for r in store.query(sql, params)
     ]

@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from mivcode import __version__
 from mivcode.core.clock import now_iso  # noqa: F401  (the store modules take it from here)
 from mivcode.core.errors import ProjectError, ReadOnlyError
@@ -48,7 +46,6 @@ class ProjectStore:
                 self.readonly = True
                 self.readonly_reason = "the file or its folder is not writable, so it was opened read-only"
         self.conn = self._connect()
-        self.db = sqlite_utils.Database(self.conn)
         if create:
             self._migrate(0)
             with self.tx():
@@ -307,6 +304,30 @@ class ProjectStore:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+def where(*conditions: tuple[str, object]) -> tuple[str, tuple]:
+    """A WHERE clause and its parameters from (sql, value) pairs, leaving out those whose value is None.
+
+    A list value fills the `{}` of an `IN ({})` with one placeholder per item (an empty list is left out);
+    a tuple gives one value per `?` (`BETWEEN ? AND ?`). Written here rather than taken from sqlite-utils,
+    whose `rows_where` wants the finished fragment for one table, while ours filter joins.
+    """
+    parts: list[str] = []
+    params: list = []
+    for sql, value in conditions:
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        if isinstance(value, list):
+            parts.append(sql.format(",".join("?" * len(value))))
+            params.extend(value)
+        elif isinstance(value, tuple):
+            parts.append(sql)
+            params.extend(value)
+        else:
+            parts.append(sql)
+            params.append(value)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), tuple(params)
 
 
 def _disk_trouble(exc: Exception) -> bool:
