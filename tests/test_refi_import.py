@@ -74,6 +74,22 @@ def test_real_samples_import(sample, empty_project):
     assert not again.codes_added and again.codings_added == 0 and not again.transcripts_added
 
 
+def codebook_samples() -> list[Path]:
+    base = shared_dir()
+    return sorted((base / "refi-qda" / "samples").glob("*.qdc")) if base else []
+
+
+@pytest.mark.parametrize("sample", codebook_samples(), ids=lambda p: p.name)
+def test_real_codebook_samples_import(sample, empty_project):
+    """ATLAS.ti, QualCoder and Taguette codebooks (Taguette's has an empty <Sets/> the schema forbids)."""
+    before = {c.id for c in empty_project.codes()}
+    rep = import_qdc(empty_project, sample)
+    n_codes = len(re.findall(r"<Code\s", sample.read_text(encoding="utf-8-sig")))
+    assert len(rep.codes_added) + rep.codes_existing == n_codes and rep.codes_added and not rep.warnings
+    assert {c.id for c in empty_project.codes()} - before == set(rep.codes_added)
+    assert not import_qdc(empty_project, sample).codes_added
+
+
 def test_qc_sample_codings_land_on_the_right_text(empty_project):
     sample = next((s for s in samples() if s.name.startswith("qualitative")), None)
     if sample is None:
