@@ -425,7 +425,7 @@ def tui_round(path: Path, model: Model, rng: random.Random, result: Result, coun
                           env=env, dimensions=(24, 80), encoding="utf-8", timeout=60)
     seen: set[int] = set()
     try:
-        child.expect(["beurt 1/", "turn 1/"])
+        child.expect([r"beurt 0 \(0", r"turn 0 \(0"])  # the status line, "beurt 0 (0–N)", once the screen is up
         deadline = time.monotonic() + rng.uniform(0.05, 1.5)
         while time.monotonic() < deadline and child.isalive():
             child.send(rng.choice(TUI_KEYS))

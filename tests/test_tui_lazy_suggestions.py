@@ -84,9 +84,9 @@ async def test_screen_loads_only_the_suggestions_it_shows(long_project, monkeypa
     calls: list[int | None] = []
     real = Project.suggestions
 
-    def spy(self, transcript=None, *, status=None, turn=None):
+    def spy(self, transcript=None, *, status=None, turn=None, code=None):
         calls.append(turn)
-        return real(self, transcript, status=status, turn=turn)
+        return real(self, transcript, status=status, turn=turn, code=code)
 
     monkeypatch.setattr(Project, "suggestions", spy)
     app = MivApp(long_project, "tester", settings=Settings())

@@ -189,6 +189,8 @@ class _RefiCode:
     parent_guid: str | None
     color: str | None
     description: str
+    spelling: str = ""  # the guid as the tool wrote it (MAXQDA: upper case); our export writes it back
+    codable: bool = True
 
 
 MAX_CODE_DEPTH = 64
@@ -208,7 +210,8 @@ def _walk_codes(codes_el: Element | None, where: str = "codebook") -> list[_Refi
         if not guid:
             continue
         out.append(_RefiCode(guid, " ".join((el.get("name") or "").split()) or guid, parent, el.get("color"),
-                             _text_of(_child(el, "Description"))))
+                             _text_of(_child(el, "Description")), _spelling(el.get("guid")),
+                             (el.get("isCodable") or "true").strip().lower() not in ("false", "0")))
         stack.extend((c, guid, depth + 1) for c in reversed(_children(el, "Code")))
     return out
 
@@ -227,7 +230,8 @@ def _plan_codes(project, refi_codes: list[_RefiCode], sidecar_codes: dict, repor
     """guid → our id for every REFI code, the codes to add, and the guid mapping to store."""
     existing = {c.id: c for c in project.codes()}
     by_label = {c.label.casefold(): c.id for c in existing.values()}
-    known = export_rows.refi_guids(project.store)
+    stored = export_rows.refi_guids(project.store)
+    known = {_guid(g): cid for g, cid in stored.items()}
     shortcuts = {c.shortcut for c in existing.values() if c.shortcut}
     guid_to_id: dict[str, str] = {}
     new: list[Code] = []
@@ -268,7 +272,9 @@ def _plan_codes(project, refi_codes: list[_RefiCode], sidecar_codes: dict, repor
     all_ids = taken
     for c in new:
         c.requires = [r for r in c.requires if r in all_ids]
-    mapping = {**known, **guid_to_id}
+    spelled = {_guid(g): g for g in stored}
+    spelled.update({rc.guid: rc.spelling or rc.guid for rc in refi_codes})
+    mapping = {spelled.get(g, g): cid for g, cid in {**known, **guid_to_id}.items()}
     return guid_to_id, new, mapping
 
 
@@ -518,6 +524,11 @@ def _guid(value: str | None) -> str:
     return (value or "").strip("{} ").lower()
 
 
+def _spelling(value: str | None) -> str:
+    """A guid as the tool wrote it, for writing it back (only surrounding spaces dropped)."""
+    return (value or "").strip()
+
+
 def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
     """Bring a REFI-QDA project into `project` in one transaction."""
     p = Path(path)
@@ -541,10 +552,16 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
              for n in note_els}
     note_users = {_guid(n.get("guid")): _guid(n.get("creatingUser")) for n in note_els}
     case_meta: dict[str, dict[str, str]] = {}
+    case_guids: set[str] = set()
     for case in _grand(root, "Cases", "Case"):
+        case_guids.add(_guid(case.get("guid")))
         values = _meta_from(case, var_names)
         for ref in _children(case, "SourceRef"):
             case_meta.setdefault(_guid(ref.get("targetGUID")), {}).update(values)
+    if (root.get("origin") or "").startswith("mivcode"):
+        refi_codes, case_codes = _without_case_codes(refi_codes, case_guids)
+    else:  # another tool's case codes (NVivo) may code a participant's turns: keep them as codes for now
+        case_codes = set()
 
     try:
         with project.store.tx():
@@ -555,10 +572,27 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
             sources_el = _child(root, "Sources")
             for el in list(sources_el) if sources_el is not None else []:
                 _import_source(project, arc, el, p, users, guid_to_id, var_names, (notes, note_users), case_meta,
-                               sidecar, coder, report)
+                               sidecar, coder, report, case_codes)
     finally:
         project._invalidate_codes()
     return report
+
+
+def _without_case_codes(codes: list[_RefiCode], case_guids: set[str]) -> tuple[list[_RefiCode], set[str]]:
+    """In our own export, codes that stand for cases (a code with a case's guid that codes whole
+    transcripts, for QualCoder) are no codes; nor is the non-codable code that holds them."""
+    if not case_guids:
+        return codes, set()
+    dropped = {c.guid for c in codes if c.guid in case_guids}
+    children: dict[str, list[str]] = {}
+    for c in codes:
+        if c.parent_guid:
+            children.setdefault(c.parent_guid, []).append(c.guid)
+    for c in reversed(codes):  # children before parents
+        kids = children.get(c.guid)
+        if kids and not c.codable and all(k in dropped for k in kids):
+            dropped.add(c.guid)
+    return [c for c in codes if c.guid not in dropped], dropped
 
 
 def _read_sidecar(arc: _Archive) -> dict:
@@ -588,7 +622,7 @@ def _add_codes(project, new_codes: list[Code], coder: str | None, where: str) ->
 def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str, str],
                    guid_to_id: dict[str, str], var_names: dict[str, str], notes: tuple[dict, dict],
                    case_meta: dict[str, dict[str, str]], sidecar: dict, coder: str | None,
-                   report: RefiImportReport) -> None:
+                   report: RefiImportReport, case_codes: set[str] = frozenset()) -> None:
     kind = _local(el.tag)
     sguid = _guid(el.get("guid"))
     text_path = (el.get("plainTextPath") or el.get("richTextPath") or "").replace("\\", "/")
@@ -629,8 +663,13 @@ def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str
         report.transcripts_added.append(tname)
     else:
         report.transcripts_existing.append(tname)
+    spelled = _spelling(el.get("guid"))
+    if spelled:
+        known = export_rows.refi_source_guids(project.store)
+        if h not in known:
+            export_rows.save_refi_source_guids(project.store, {**known, h: spelled})
     _import_codings(project, el, tname, layout, positions_fit, users, guid_to_id, notes, sidecar, where, coder,
-                    report)
+                    report, case_codes)
 
 
 def _unique_name(project, name: str) -> str:
@@ -644,7 +683,7 @@ def _unique_name(project, name: str) -> str:
 
 def _import_codings(project, el: Element, tname: str, layout: _Layout, positions_fit: bool, users: dict[str, str],
                     guid_to_id: dict[str, str], notes_and_users: tuple[dict, dict], sidecar: dict, where: str,
-                    coder: str | None, report: RefiImportReport) -> None:
+                    coder: str | None, report: RefiImportReport, case_codes: set[str] = frozenset()) -> None:
     notes, note_users = notes_and_users
     existing = {(c.start, c.end, c.code, c.coder) for c in project.codings(transcript=tname)}
     side_codings = sidecar.get("codings", {})
@@ -655,7 +694,9 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
     whole = [(0, len(layout.transcript_text), el)]  # TextSource-level codings code the whole text
     sels = [(s.get("startPosition"), s.get("endPosition"), s) for s in _children(el, "PlainTextSelection")]
     for start_raw, end_raw, holder in whole + sels:
-        codings = _children(holder, "Coding")
+        codings = [c for c in _children(holder, "Coding") if _coded_guid(c) not in case_codes]
+        if len(codings) < len(_children(holder, "Coding")) and not codings:
+            continue  # only a case link (see `_without_case_codes`): the case is read from <Cases>
         if not codings:
             if holder is not el:
                 memo_ops.extend(_turn_memo_ops(project, tname, layout, holder, start_raw, end_raw, positions_fit,
@@ -679,8 +720,7 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
         sel_memo = _text_of(_child(holder, "Description")) or " ".join(
             notes.get(_guid(r.get("targetGUID")), "") for r in _children(holder, "NoteRef")).strip()
         for cod in codings:
-            ref = _child(cod, "CodeRef")
-            code = guid_to_id.get(_guid(ref.get("targetGUID"))) if ref is not None else None
+            code = guid_to_id.get(_coded_guid(cod))
             if code is None:
                 skipped += 1
                 continue
@@ -707,6 +747,11 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
         project._do(coder, {"op": "batch", "ops": ops + memo_ops})
         report.codings_added += len(ops)
         report.memos_added += len(memo_ops)
+
+
+def _coded_guid(coding: Element) -> str:
+    ref = _child(coding, "CodeRef")
+    return _guid(ref.get("targetGUID")) if ref is not None else ""
 
 
 def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw, end_raw, positions_fit: bool,
