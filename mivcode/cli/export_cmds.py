@@ -56,15 +56,18 @@ def _atomic(out: Path):
               help="csv: plain UTF-8. By default a byte-order mark is written so Excel on Windows reads accents.")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
               help="csv: field separator (Dutch Excel opens ';' files with a double click).")
+@click.option("--taguette", is_flag=True,
+              help="csv: the codebook as Taguette's \"Import codebook\" reads it (tag, description).")
 def export(project: str, out: str, layer: str | None, min_cell: int | None, institution: str | None, lang: str,
-           frequencies: bool, no_bom: bool, delimiter: str) -> None:
+           frequencies: bool, no_bom: bool, delimiter: str, taguette: bool) -> None:
     """Export to OUT: a report workbook (.xlsx), a table (.csv) or REFI-QDA (.qdpx project, .qdc codebook).
 
     \b
     .xlsx  per institution × theme: segments, focus groups, share of turns; the same
            per group, leerweg and niveau; transcript × code and co-occurrence matrices;
            every quote (Citaten); the codebook; agreement when several coders coded.
-    .csv   one row per coded segment (tidy), or --frequencies.
+    .csv   one row per coded segment (tidy), or --frequencies, or with --taguette
+           the codebook for Taguette (which has no REFI-QDA import).
     .qdpx  the whole project for ATLAS.ti, MAXQDA, NVivo, QualCoder: every coder's
            codings and memos, or only those of --coder.
     .qdc   the codebook only.
@@ -79,9 +82,18 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, inst
         ("--frequencies", frequencies, ("csv",)), ("--no-bom", no_bom, ("csv",)),
         ("--delimiter", delimiter != ",", ("csv",)), ("--min-cell", min_cell is not None, ("xlsx", "csv")),
         ("--lang", lang != "nl", ("xlsx",)), ("--institution", institution is not None, ("xlsx", "csv")), ("--coder", layer is not None, ("xlsx", "csv", "qdpx")),
+        ("--taguette", taguette, ("csv",)),
     ) if given and fmt not in fits]
     if misplaced:
         raise click.UsageError(f"{', '.join(misplaced)} does not apply to .{fmt} files")
+    if taguette:
+        fmt = "taguette"
+        clash = [flag for flag, given in (("--frequencies", frequencies), ("--no-bom", no_bom),
+                                          ("--delimiter", delimiter != ","), ("--min-cell", min_cell is not None),
+                                          ("--institution", institution is not None), ("--coder", layer is not None))
+                 if given]
+        if clash:
+            raise click.UsageError(f"{', '.join(clash)} does not apply to --taguette (the codebook only)")
     with open_project(project, readonly=True) as p, _atomic(target) as tmp:
         if fmt == "xlsx":
             from mivcode.core.exchange.excel import ExcelOptions, export_excel
@@ -102,6 +114,10 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, inst
             r = export_qdpx(p, tmp, coder=layer)
             msg = (f"wrote {target}: {r.sources} transcripts, {r.codes} codes, {r.codings} codings "
                    f"in {r.selections} selections")
+        elif fmt == "taguette":
+            from mivcode.core.exchange.taguette import export_taguette_csv
+
+            msg = f"wrote {target}: {export_taguette_csv(p, tmp)} codes as Taguette tags"
         else:
             from mivcode.core.exchange.refi_export import export_qdc
 

@@ -288,6 +288,14 @@ class Project:
         with self.store.tx():
             export_rows.save_refi_guids(self.store, mapping)
 
+    def refi_source_guids(self) -> dict[str, str]:
+        """Transcript content hash → the REFI-QDA source guid it came under, as the other tool spelled it."""
+        return export_rows.refi_source_guids(self.store)
+
+    def save_refi_source_guids(self, mapping: dict[str, str]) -> None:
+        with self.store.tx():
+            export_rows.save_refi_source_guids(self.store, mapping)
+
     def transcript_names(self) -> list[str]:
         return transcript_rows.transcript_names(self.store)
 

@@ -7,7 +7,8 @@ the same convention as our offsets, so they are written unchanged.
 
 GUIDs are derived from stable names (uuid5), so exporting the same project
 twice gives the same ids and other tools recognise codes they have seen;
-a code that came from another tool keeps that tool's guid.
+a code or transcript that came from another tool keeps that tool's guid,
+spelled as it was (MAXQDA writes upper case).
 
 Beside the standard parts the zip carries `mivcode.json`: the turn layout,
 all metadata and the full code records, which QDA-XML has no place for.
@@ -78,7 +79,7 @@ def code_guids(project) -> dict[str, str]:
     return {c.id: imported.get(c.id) or stable_guid("code", c.id) for c in project.codes()}
 
 
-def _codes_xml(codes: list[Code], guids: dict[str, str]) -> str:
+def _codes_xml(codes: list[Code], guids: dict[str, str], extra: str = "") -> str:
     children: dict[str | None, list[Code]] = defaultdict(list)
     ids = {c.id for c in codes}
     for c in codes:
@@ -88,17 +89,17 @@ def _codes_xml(codes: list[Code], guids: dict[str, str]) -> str:
     def walk(parent: str | None) -> None:
         for c in children.get(parent, []):
             out.append(f"<Code guid={_a(guids[c.id])} name={_a(c.label)} isCodable=\"true\" color={_a(c.color)}>")
-            desc = _describe(c)
+            desc = describe(c)
             if desc:
                 out.append(f"<Description>{_t(desc)}</Description>")
             walk(c.id)
             out.append("</Code>")
 
     walk(None)
-    return "<Codes>" + "".join(out) + "</Codes>"
+    return "<Codes>" + "".join(out) + extra + "</Codes>"
 
 
-def _describe(c: Code) -> str:
+def describe(c: Code) -> str:
     """Definition plus criteria, the way codebooks in QDA tools carry them in one text."""
     parts = [c.definition]
     if c.include:
@@ -123,6 +124,24 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
     """Write the whole project (transcripts, codebook, every coder's codings, memos, metadata).
 
     `coder` limits codings and memos to one coder (e.g. only the consensus layer for a colleague).
+
+    What the other tools read, and so what is written for them (see the README's table):
+    - every `Note`, source, selection and coding carries `creatingUser` and `creationDateTime`
+      (QualCoder stops with an error on a note without a date);
+    - one `PlainTextSelection` per coder, span and memo, with the coder as its `creatingUser`
+      (QualCoder takes the coder and the coding memo from the selection, not from the `Coding`);
+      a coding memo is the selection's `Description` and also a `NoteRef` to a `Note`;
+    - a turn memo is a selection without codings whose `Description` is the memo (QualCoder's
+      annotation), with a `NoteRef` to its `Note`;
+    - selection names start with `line:N` (N counts newlines before the span, from 0), the form
+      qc writes and the only position qc reads;
+    - source and code guids that came from another tool are written back as that tool spelled
+      them, so MAXQDA or NVivo recognise their own documents and codes;
+    - a case per institution (and institution × group) with a `SourceRef` per transcript, and the
+      same link as a code with the case's guid that codes the whole transcript, under the
+      non-codable code "Casussen": QualCoder links cases to documents only that way (NVivo's
+      convention). Instelling, Groep etc. stay document variables: a case value of the same
+      variable makes QualCoder turn it into a case attribute.
     """
     bulk = project.bulk
     if coder is not None and coder not in project.coders_with_codings():
@@ -136,13 +155,19 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
     transcripts = bulk.transcript_table()
     turns = bulk.turn_table()
     codings = bulk.coding_table(coder)
-    turn_memos: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for tid, turn, who, text in bulk.turn_memo_table():
+    turn_memos: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
+    for tid, turn, who, text, created in bulk.turn_memo_table(with_dates=True):
         if coder is None or who == coder:
-            turn_memos[tid].append((turn, who, text))
-    coders = sorted({c[4] for c in codings} | {m[1] for ms in turn_memos.values() for m in ms})
+            turn_memos[tid].append((turn, who, text, created))
+    importers = bulk.transcript_importers()
+    source_importer = {t["id"]: importers.get(t["content_hash"]) for t in transcripts}
+    cases = _cases(transcripts)
+    # A case link needs a creatingUser (qc stops without one): whoever imported the transcript, else mivcode.
+    linker = {t["id"]: source_importer[t["id"]] or PROGRAM_USER for ts in cases.values() for t in ts}
+    coders = sorted({c[4] for c in codings} | {m[1] for ms in turn_memos.values() for m in ms}
+                    | {w for w in source_importer.values() if w} | set(linker.values()))
     user_guid = {name: stable_guid("user", name) for name in coders}
-    source_guid = {t["id"]: stable_guid("source", t["content_hash"]) for t in transcripts}
+    source_guid = _source_guids(bulk, transcripts)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     parts: list[str] = [
@@ -152,8 +177,8 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
     ]
     if coders:
         parts.append("<Users>" + "".join(f"<User guid={_a(user_guid[n])} name={_a(n)}/>" for n in coders) + "</Users>")
-    if codes:
-        parts.append(f"<CodeBook>{_codes_xml(codes, guids)}</CodeBook>")
+    if codes or cases:
+        parts.append(f"<CodeBook>{_codes_xml(codes, guids, _case_codes_xml(cases))}</CodeBook>")
     used_vars = [k for k in STANDARD_META if any(t[k] for t in transcripts)]
     extra_vars = sorted({k for t in transcripts for k, v in t["extra"].items() if v and k not in VARIABLES})
     var_guid = {k: stable_guid("variable", k) for k in used_vars + extra_vars}
@@ -162,12 +187,12 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
             f'<Variable guid="{var_guid[k]}" name={_a(VARIABLES.get(k, k))} typeOfVariable="Text"/>'
             for k in used_vars + extra_vars
         ) + "</Variables>")
-    parts.append(_cases_xml(transcripts, source_guid, var_guid))
+    parts.append(_cases_xml(cases, source_guid))
 
     notes: list[str] = []
-    by_source: dict[int, dict[tuple[int, int], list[tuple]]] = defaultdict(lambda: defaultdict(list))
+    by_source: dict[int, dict[tuple[int, int, str, str], list[tuple]]] = defaultdict(lambda: defaultdict(list))
     for c in codings:
-        by_source[c[0]][(c[1], c[2])].append(c)
+        by_source[c[0]][(c[1], c[2], c[4], c[6] or "")].append(c)
     n_sel = n_cod = 0
     sidecar_sources: dict[str, dict] = {}
     sidecar_codings: dict[str, dict] = {}
@@ -177,53 +202,69 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
         parts.append("<Sources>")
     for t in transcripts:
         sg = source_guid[t["id"]]
-        texts[sg] = t["text"]
-        parts.append(f"<TextSource guid=\"{sg}\" name={_a(t['name'])} plainTextPath=\"internal://{sg}.txt\">")
+        text = t["text"]
+        texts[sg] = text
+        by = source_importer[t["id"]]
+        parts.append(f"<TextSource guid={_a(sg)} name={_a(t['name'])} plainTextPath={_a(_text_member(sg, 'internal://'))}"
+                     + _stamp(user_guid.get(by) if by else None, t["imported_at"]) + ">")
         tturns = turns.get(t["id"], [])
         index = TurnIndex([u[2] for u in tturns], [u[3] for u in tturns])
-        for (start, end), group in sorted(by_source[t["id"]].items()):
-            sel = stable_guid("selection", sg, start, end)
-            first = _first_turn(index, start, end)
-            name = f"{tturns[first][1]} ({first})" if tturns else f"{start}-{end}"
-            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(name)} startPosition="{start}" '
-                         f'endPosition="{end}">')
+
+        def sel_name(start: int, end: int) -> str:
+            line = text.count("\n", 0, start)
+            if not tturns:
+                return f"line:{line}"
+            turn = _first_turn(index, start, end)
+            return f"line:{line} {tturns[turn][1]} ({turn})"
+
+        for (start, end, who, memo), group in sorted(by_source[t["id"]].items()):
+            sel = stable_guid("selection", sg.lower(), start, end, who, memo)
+            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(sel_name(start, end))} startPosition="{start}" '
+                         f'endPosition="{end}"' + _stamp(user_guid[who], min(g[7] for g in group)) + ">")
+            if memo:
+                parts.append(f"<Description>{_t(memo)}</Description>")
             n_sel += 1
-            for (_, _, _, code, who, origin, memo, created) in group:
-                cg = stable_guid("coding", sg, start, end, code, who)
-                when = _iso(created)
-                parts.append(f'<Coding guid="{cg}" creatingUser="{user_guid[who]}"'
-                             + (f' creationDateTime="{when}"' if when else "") + ">")
-                parts.append(f'<CodeRef targetGUID="{guids.get(code) or stable_guid("code", code)}"/>')
+            for (_, _, _, code, _, origin, _, created) in group:
+                cg = stable_guid("coding", sg.lower(), start, end, code, who)
+                parts.append(f'<Coding guid="{cg}"' + _stamp(user_guid[who], created) + ">")
+                parts.append(f'<CodeRef targetGUID={_a(guids.get(code) or stable_guid("code", code))}/>')
                 if memo:
                     ng = stable_guid("note", cg)
                     parts.append(f'<NoteRef targetGUID="{ng}"/>')
                     note_name = _a("Memo " + (code_by_id[code].label if code in code_by_id else code))
-                    notes.append(f'<Note guid="{ng}" name={note_name} creatingUser="{user_guid[who]}">'
-                                 f"<PlainTextContent>{_t(memo)}</PlainTextContent></Note>")
+                    notes.append(f'<Note guid="{ng}" name={note_name}' + _stamp(user_guid[who], created)
+                                 + f"><PlainTextContent>{_t(memo)}</PlainTextContent></Note>")
                 parts.append("</Coding>")
                 sidecar_codings[cg] = {"origin": origin, "created_at": created}
                 n_cod += 1
             parts.append("</PlainTextSelection>")
-        for turn, who, text in turn_memos.get(t["id"], []):
+        for turn, who, memo_text, created in turn_memos.get(t["id"], []):
             if not 0 <= turn < len(tturns):
                 continue
             u = tturns[turn]
-            sel = stable_guid("turnmemo", sg, turn, who)
+            sel = stable_guid("turnmemo", sg.lower(), turn, who)
             ng = stable_guid("note", sel)
-            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(f"{u[1]} ({turn})")} startPosition="{u[2]}" '
-                         f'endPosition="{u[3]}" creatingUser="{user_guid[who]}">'
+            stamp = _stamp(user_guid[who], created)
+            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(sel_name(u[2], u[3]))} startPosition="{u[2]}" '
+                         f'endPosition="{u[3]}"{stamp}><Description>{_t(memo_text)}</Description>'
                          f'<NoteRef targetGUID="{ng}"/></PlainTextSelection>')
             memo_name = _a(f"Memo {t['name']} {turn}")
-            notes.append(f'<Note guid="{ng}" name={memo_name} creatingUser="{user_guid[who]}">'
-                         f"<PlainTextContent>{_t(text)}</PlainTextContent></Note>")
+            notes.append(f'<Note guid="{ng}" name={memo_name}{stamp}>'
+                         f"<PlainTextContent>{_t(memo_text)}</PlainTextContent></Note>")
             sidecar_memos[ng] = {"turn": turn, "coder": who}
+        for case_guid, name in _case_links(cases, t["id"]):
+            stamp = _stamp(user_guid[linker[t["id"]]], t["imported_at"])
+            parts.append(f'<PlainTextSelection guid="{stable_guid("caselink", case_guid, sg.lower())}" '
+                         f'name={_a("line:0 " + name)} startPosition="0" endPosition="{len(text)}"{stamp}>'
+                         f'<Coding guid="{stable_guid("casecoding", case_guid, sg.lower())}"{stamp}>'
+                         f'<CodeRef targetGUID="{case_guid}"/></Coding></PlainTextSelection>')
         values = {**{k: t[k] for k in used_vars}, **{k: t["extra"].get(k) for k in extra_vars}}
         for k, v in values.items():
             if v:
                 parts.append(f'<VariableValue><VariableRef targetGUID="{var_guid[k]}"/>'
                              f"<TextValue>{_t(v)}</TextValue></VariableValue>")
         parts.append("</TextSource>")
-        sidecar_sources[sg] = {
+        sidecar_sources[sg.lower()] = {
             "name": t["name"], "hash": t["content_hash"], "turns": [list(u[1:]) for u in tturns],
             "meta": {**{k: t[k] for k in STANDARD_META}, "extra": t["extra"]},
             "source_file": t["source_file"], "source_format": t["source_format"],
@@ -236,14 +277,14 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
 
     sidecar = {
         "format": "mivcode-refi", "version": 1, "mivcode": __version__,
-        "codes": {guids[c.id]: {k: v for k, v in asdict(c).items() if k != "line"} for c in codes},
+        "codes": {guids[c.id].lower(): {k: v for k, v in asdict(c).items() if k != "line"} for c in codes},
         "sources": sidecar_sources, "codings": sidecar_codings, "turn_memos": sidecar_memos,
     }
     path = Path(out)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         zf.writestr("project.qde", "".join(parts).encode("utf-8"))
         for sg, text in texts.items():
-            zf.writestr(f"sources/{sg}.txt", text.encode("utf-8"))
+            zf.writestr(_text_member(sg, "sources/"), text.encode("utf-8"))
         zf.writestr(SIDECAR, json.dumps(sidecar, ensure_ascii=False).encode("utf-8"))
     return RefiExportResult(path, len(transcripts), len(codes), n_sel, n_cod)
 
@@ -256,25 +297,79 @@ def _first_turn(index: TurnIndex, start: int, end: int) -> int:
     return min(index.touched(start, start + 1).start, max(len(index.starts) - 1, 0))
 
 
-def _cases_xml(transcripts: list[dict], source_guid: dict[int, str], var_guid: dict[str, str]) -> str:
-    """One case per institution and one per institution × group, each pointing at its transcripts."""
+def _stamp(user: str | None, ts: str | None) -> str:
+    """` creatingUser=… creationDateTime=…` for the attributes we know."""
+    when = _iso(ts)
+    return (f' creatingUser="{user}"' if user else "") + (f' creationDateTime="{when}"' if when else "")
+
+
+def _text_member(guid: str, prefix: str) -> str:
+    return f"{prefix}{guid.strip('{}')}.txt"
+
+
+def _source_guids(bulk, transcripts: list[dict]) -> dict[int, str]:
+    """The guid a transcript was imported with (as the other tool spelled it), else one derived from its text.
+
+    Two transcripts never share one: a second text imported under the same foreign guid gets its own.
+    """
+    foreign = bulk.refi_source_guids()
+    out: dict[int, str] = {}
+    taken: set[str] = set()
+    for t in transcripts:
+        g = foreign.get(t["content_hash"])
+        if not g or g.strip("{}").lower() in taken:
+            g = stable_guid("source", t["content_hash"])
+        taken.add(g.strip("{}").lower())
+        out[t["id"]] = g
+    return out
+
+
+CASES_PARENT = "Casussen"
+PROGRAM_USER = "mivcode"
+
+
+def _cases(transcripts: list[dict]) -> dict[tuple[str, str | None], list[dict]]:
+    """One case per institution and one per institution × group, each with its transcripts."""
     cases: dict[tuple[str, str | None], list[dict]] = defaultdict(list)
     for t in transcripts:
         if t["institution"]:
             cases[(t["institution"], None)].append(t)
             if t["group"]:
                 cases[(t["institution"], t["group"])].append(t)
+    return dict(sorted(cases.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")))
+
+
+def _case_guid(inst: str, grp: str | None) -> str:
+    return stable_guid("case", inst, grp or "")
+
+
+def _case_name(inst: str, grp: str | None) -> str:
+    return inst if grp is None else f"{inst} — {grp}"
+
+
+def _case_links(cases: dict, tid: int) -> list[tuple[str, str]]:
+    return [(_case_guid(*key), _case_name(*key)) for key, ts in cases.items() if any(t["id"] == tid for t in ts)]
+
+
+def _case_codes_xml(cases: dict) -> str:
+    """The cases again as codes with the case's guid, under a non-codable parent (see `export_qdpx`)."""
+    if not cases:
+        return ""
+    desc = ("Eén code per casus, met de guid van die casus, die het hele transcript codeert: zo koppelen "
+            "QualCoder en NVivo een casus aan zijn documenten. Niet om mee te coderen.")
+    return (f'<Code guid="{stable_guid("cases-parent")}" name="{CASES_PARENT}" isCodable="false">'
+            f"<Description>{_t(desc)}</Description>"
+            + "".join(f'<Code guid="{_case_guid(*key)}" name={_a(_case_name(*key))} isCodable="true"/>'
+                      for key in cases) + "</Code>")
+
+
+def _cases_xml(cases: dict, source_guid: dict[int, str]) -> str:
     if not cases:
         return ""
     out = ["<Cases>"]
-    for (inst, grp), ts in sorted(cases.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        name = inst if grp is None else f"{inst} — {grp}"
-        out.append(f'<Case guid="{stable_guid("case", inst, grp or "")}" name={_a(name)}>')
-        for key, value in (("institution", inst), ("group", grp)):
-            if value and key in var_guid:
-                out.append(f'<VariableValue><VariableRef targetGUID="{var_guid[key]}"/>'
-                           f"<TextValue>{_t(value)}</TextValue></VariableValue>")
-        out.extend(f'<SourceRef targetGUID="{source_guid[t["id"]]}"/>' for t in ts)
+    for (inst, grp), ts in cases.items():
+        out.append(f'<Case guid="{_case_guid(inst, grp)}" name={_a(_case_name(inst, grp))}>')
+        out.extend(f"<SourceRef targetGUID={_a(source_guid[t['id']])}/>" for t in ts)
         out.append("</Case>")
     out.append("</Cases>")
     return "".join(out)

@@ -15,7 +15,9 @@ from pathlib import Path
 from mivcode.core.codebook import ID_RE, Codebook, validate_structure
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input
-from mivcode.core.importers.refi_qda import RefiCode, RefiSource, code_from, parse_qdc, parse_qdpx, slugify
+from mivcode.core.importers.refi_qda import (
+    RefiCode, RefiSource, code_from, normalise_guid, parse_qdc, parse_qdpx, slugify,
+)
 from mivcode.core.model import Code, Coding, Transcript
 from mivcode.core.ops import AddCoding, Batch, Op, SetTurnMemo
 from mivcode.core.project import Project
@@ -69,7 +71,8 @@ def _plan_codes(project: Project, refi_codes: list[RefiCode], sidecar_codes: dic
     """guid → our id for every REFI code, the codes to add, and the guid mapping to store."""
     existing = {c.id: c for c in project.codes()}
     by_label = {c.label.casefold(): c.id for c in existing.values()}
-    known = project.refi_guids()
+    stored = project.refi_guids()
+    known = {normalise_guid(g): cid for g, cid in stored.items()}
     shortcuts = {c.shortcut for c in existing.values() if c.shortcut}
     guid_to_id: dict[str, str] = {}
     new: list[Code] = []
@@ -110,7 +113,9 @@ def _plan_codes(project: Project, refi_codes: list[RefiCode], sidecar_codes: dic
     all_ids = taken
     for c in new:
         c.requires = [r for r in c.requires if r in all_ids]
-    mapping = {**known, **guid_to_id}
+    spelled = {normalise_guid(g): g for g in stored}
+    spelled.update({rc.guid: rc.spelling or rc.guid for rc in refi_codes})
+    mapping = {spelled.get(g, g): cid for g, cid in {**known, **guid_to_id}.items()}
     return guid_to_id, new, mapping
 
 
@@ -136,6 +141,10 @@ def _import_source(project: Project, source: RefiSource, guid_to_id: dict[str, s
         report.transcripts_added.append(tname)
     else:
         report.transcripts_existing.append(tname)
+    if source.guid_spelling:
+        known = project.refi_source_guids()
+        if t.content_hash not in known:
+            project.save_refi_source_guids({**known, t.content_hash: source.guid_spelling})
     existing = {(c.start, c.end, c.code, c.coder) for c in project.codings(transcript=tname)}
     ops: list[Op] = []
     for c in source.codings:

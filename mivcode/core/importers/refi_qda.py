@@ -77,6 +77,7 @@ class RefiSource:
     """One text source: the transcript as we lay it out (named as in the other tool), its codings and memos."""
 
     transcript: Transcript
+    guid_spelling: str = ""  # the source's guid as the other tool wrote it, given back on our export
     codings: list[RefiCoding] = field(default_factory=list)
     memos: list[RefiTurnMemo] = field(default_factory=list)
 
@@ -212,6 +213,8 @@ class RefiCode:
     parent_guid: str | None
     color: str | None
     description: str
+    spelling: str = ""  # the guid as the tool wrote it (MAXQDA: upper case); our export writes it back
+    codable: bool = True
 
 
 MAX_CODE_DEPTH = 64
@@ -231,7 +234,8 @@ def _walk_codes(codes_el: Element | None, where: str = "codebook") -> list[RefiC
         if not guid:
             continue
         out.append(RefiCode(guid, " ".join((el.get("name") or "").split()) or guid, parent, el.get("color"),
-                             _text_of(_child(el, "Description"))))
+                            _text_of(_child(el, "Description")), _spelling(el.get("guid")),
+                            (el.get("isCodable") or "true").strip().lower() not in ("false", "0")))
         stack.extend((c, guid, depth + 1) for c in reversed(_children(el, "Code")))
     return out
 
@@ -487,8 +491,17 @@ def _meta(values: dict[str, str]) -> TranscriptMeta:
     return TranscriptMeta(**std, extra=extra)
 
 
-def _guid(value: str | None) -> str:
+def normalise_guid(value: str | None) -> str:
+    """A guid as we compare it: no braces, lower case (tools differ in both)."""
     return (value or "").strip("{} ").lower()
+
+
+_guid = normalise_guid
+
+
+def _spelling(value: str | None) -> str:
+    """A guid as the tool wrote it, for writing it back (only surrounding spaces dropped)."""
+    return (value or "").strip()
 
 
 def parse_qdpx(data: bytes, filename: str) -> RefiProject:
@@ -512,20 +525,43 @@ def parse_qdpx(data: bytes, filename: str) -> RefiProject:
              for n in note_els}
     note_users = {_guid(n.get("guid")): _guid(n.get("creatingUser")) for n in note_els}
     case_meta: dict[str, dict[str, str]] = {}
+    case_guids: set[str] = set()
     for case in _grand(root, "Cases", "Case"):
+        case_guids.add(_guid(case.get("guid")))
         values = _meta_from(case, var_names)
         for ref in _children(case, "SourceRef"):
             case_meta.setdefault(_guid(ref.get("targetGUID")), {}).update(values)
+    if (root.get("origin") or "").startswith("mivcode"):
+        refi_codes, case_codes = _without_case_codes(refi_codes, case_guids)
+    else:  # another tool's case codes (NVivo) may code a participant's turns: keep them as codes for now
+        case_codes = set()
 
     parsed = RefiProject(refi_codes, sidecar.get("codes", {}), [], [])
     code_guids = {rc.guid for rc in refi_codes}
     sources_el = _child(root, "Sources")
     for el in list(sources_el) if sources_el is not None else []:
         source = _parse_source(arc, el, p, users, code_guids, var_names, (notes, note_users), case_meta, sidecar,
-                               parsed.warnings)
+                               parsed.warnings, case_codes)
         if source is not None:
             parsed.sources.append(source)
     return parsed
+
+
+def _without_case_codes(codes: list[RefiCode], case_guids: set[str]) -> tuple[list[RefiCode], set[str]]:
+    """In our own export, codes that stand for cases (a code with a case's guid that codes whole
+    transcripts, for QualCoder) are no codes; nor is the non-codable code that holds them."""
+    if not case_guids:
+        return codes, set()
+    dropped = {c.guid for c in codes if c.guid in case_guids}
+    children: dict[str, list[str]] = {}
+    for c in codes:
+        if c.parent_guid:
+            children.setdefault(c.parent_guid, []).append(c.guid)
+    for c in reversed(codes):  # children before parents
+        kids = children.get(c.guid)
+        if kids and not c.codable and all(k in dropped for k in kids):
+            dropped.add(c.guid)
+    return [c for c in codes if c.guid not in dropped], dropped
 
 
 def _read_sidecar(arc: _Archive) -> dict:
@@ -546,7 +582,7 @@ def _read_sidecar(arc: _Archive) -> dict:
 
 def _parse_source(arc: _Archive, el: Element, p: Path, users: dict[str, str], code_guids: set[str],
                   var_names: dict[str, str], notes: tuple[dict, dict], case_meta: dict[str, dict[str, str]],
-                  sidecar: dict, warnings: list[str]) -> RefiSource | None:
+                  sidecar: dict, warnings: list[str], case_codes: set[str] = frozenset()) -> RefiSource | None:
     kind = _local(el.tag)
     sguid = _guid(el.get("guid"))
     text_path = (el.get("plainTextPath") or el.get("richTextPath") or "").replace("\\", "/")
@@ -580,21 +616,23 @@ def _parse_source(arc: _Archive, el: Element, p: Path, users: dict[str, str], co
         source_file, source_format = p.name, "refi-qda"
     t = Transcript(name, layout.transcript_text, layout.turns, meta, content_hash(layout.transcript_text),
                    source_file, source_format)
-    source = RefiSource(t)
-    _parse_codings(source, el, layout, positions_fit, users, code_guids, notes, sidecar, where, warnings)
+    source = RefiSource(t, _spelling(el.get("guid")))
+    _parse_codings(source, el, layout, positions_fit, users, code_guids, notes, sidecar, where, warnings, case_codes)
     return source
 
 
 def _parse_codings(source: RefiSource, el: Element, layout: _Layout, positions_fit: bool, users: dict[str, str],
                    code_guids: set[str], notes_and_users: tuple[dict, dict], sidecar: dict, where: str,
-                   warnings: list[str]) -> None:
+                   warnings: list[str], case_codes: set[str] = frozenset()) -> None:
     notes, note_users = notes_and_users
     side_codings = sidecar.get("codings", {})
     skipped = 0
     whole = [(0, len(layout.transcript_text), el)]  # TextSource-level codings code the whole text
     sels = [(s.get("startPosition"), s.get("endPosition"), s) for s in _children(el, "PlainTextSelection")]
     for start_raw, end_raw, holder in whole + sels:
-        codings = _children(holder, "Coding")
+        codings = [c for c in _children(holder, "Coding") if _coded_guid(c) not in case_codes]
+        if len(codings) < len(_children(holder, "Coding")) and not codings:
+            continue  # only a case link (see `_without_case_codes`): the case is read from <Cases>
         if not codings:
             if holder is not el:
                 source.memos.extend(_turn_memos(layout, holder, start_raw, end_raw, positions_fit, users, notes,
@@ -618,8 +656,7 @@ def _parse_codings(source: RefiSource, el: Element, layout: _Layout, positions_f
         sel_memo = _text_of(_child(holder, "Description")) or " ".join(
             notes.get(_guid(r.get("targetGUID")), "") for r in _children(holder, "NoteRef")).strip()
         for cod in codings:
-            ref = _child(cod, "CodeRef")
-            code = _guid(ref.get("targetGUID")) if ref is not None else None
+            code = _coded_guid(cod)
             if code not in code_guids:
                 skipped += 1
                 continue
@@ -635,6 +672,11 @@ def _parse_codings(source: RefiSource, el: Element, layout: _Layout, positions_f
     if skipped:
         warnings.append(f"{where}: {skipped} coding(s) skipped (position outside the text, unknown code, "
                         "or text only available as rich text)")
+
+
+def _coded_guid(coding: Element) -> str:
+    ref = _child(coding, "CodeRef")
+    return _guid(ref.get("targetGUID")) if ref is not None else ""
 
 
 def _turn_memos(layout: _Layout, sel: Element, start_raw, end_raw, positions_fit: bool, users: dict[str, str],

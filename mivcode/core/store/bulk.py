@@ -70,9 +70,19 @@ class BulkReads:
         """(content hash, start, end, code, coder) -> (origin, memo) of every coding."""
         return team.coding_details(self._store)
 
-    def turn_memo_table(self) -> list[tuple]:
-        """(transcript_id, turn, coder, text) of every memo on a turn."""
-        return exports.turn_memo_table(self._store)
+    def turn_memo_table(self, *, with_dates: bool = False) -> list[tuple]:
+        """(transcript_id, turn, coder, text) of every memo on a turn; `with_dates` adds created_at."""
+        return exports.turn_memo_table(self._store, with_dates=with_dates)
+
+    # -- provenance kept for the other tools --------------------------------------------
+
+    def transcript_importers(self) -> dict[str, str]:
+        """Content hash -> the coder who first brought the transcript into the project."""
+        return exports.transcript_importers(self._store)
+
+    def refi_source_guids(self) -> dict[str, str]:
+        """Content hash -> the REFI-QDA source guid it was imported under, as the other tool spelled it."""
+        return exports.refi_source_guids(self._store)
 
     def turn_memo_rows(self) -> list[tuple]:
         """(content hash, turn, coder, text) of every memo on a turn."""
