@@ -8,7 +8,7 @@ import io
 from click.testing import CliRunner
 
 from mivcode.cli import main
-from mivcode.core.exports.csv_export import FREQUENCY_COLUMNS, SEGMENT_COLUMNS, CsvOptions, export_csv
+from mivcode.core.exchange.csv_export import FREQUENCY_COLUMNS, SEGMENT_COLUMNS, CsvOptions, export_csv
 from tests.test_export_excel import RISKY, build_project
 
 

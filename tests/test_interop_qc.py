@@ -8,7 +8,7 @@ coding used to land on line 0. qc is installed by the test set-up (see the READM
 from __future__ import annotations
 
 
-from mivcode.core.exports.refi_export import export_qdpx
+from mivcode.core.exchange.refi_export import export_qdpx
 from tests.interop.readers import require
 from tests.test_refi_export import rich_project  # noqa: F401 - the fixture
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mivcode.core.exports.refi_export import VARIABLES, describe, export_qdpx
+from mivcode.core.exchange.refi_export import VARIABLES, describe, export_qdpx
 from tests.interop.readers import require
 from tests.test_refi_export import rich_project  # noqa: F401 - the fixture
 

@@ -13,7 +13,7 @@ import io
 from click.testing import CliRunner
 
 from mivcode.cli import main
-from mivcode.core.exports.refi_export import describe
+from mivcode.core.exchange.refi_export import describe
 from mivcode.core.project import Project
 from tests.conftest import CODEBOOK
 from tests.interop.readers import require

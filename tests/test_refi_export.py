@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from mivcode.cli import main
-from mivcode.core.exports.refi_export import export_qdc, export_qdpx
-from mivcode.core.importers.refi_qda import import_qdpx
+from mivcode.core.exchange.refi_export import export_qdc, export_qdpx
+from mivcode.core.exchange.refi_import import import_qdpx
 from mivcode.core.project import Project
 from tests.test_export_excel import build_project
 

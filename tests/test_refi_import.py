@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from mivcode.cli import main
 from mivcode.core.errors import InputError
 from mivcode.core.importers import refi_qda
-from mivcode.core.importers.refi_qda import import_qdc, import_qdpx, layout_text, slugify
+from mivcode.core.exchange.refi_import import import_qdc, import_qdpx
+from mivcode.core.importers.refi_qda import layout_text, slugify
 from mivcode.core.project import Project
 from tests.test_refi_export import shared_dir
 
@@ -293,7 +294,7 @@ def test_hand_edited_sidecar_never_gives_a_traceback(seed, tmp_path, small_codeb
     import json
     import random
 
-    from mivcode.core.exports.refi_export import export_qdpx
+    from mivcode.core.exchange.refi_export import export_qdpx
 
     project.add_coding("fg_roc_studenten", 2, "racisme", "anna", memo="m")
     export_qdpx(project, tmp_path / "a.qdpx")
@@ -331,7 +332,7 @@ def test_hand_edited_sidecar_never_gives_a_traceback(seed, tmp_path, small_codeb
 def test_maxqda_guids_survive_mivcode_and_back(empty_project, tmp_path):
     """MAXQDA writes upper-case guids; our export gives its documents and codes back under them, exactly,
     so a MAXQDA user who imports our file sees their own documents and codes, not new ones."""
-    from mivcode.core.exports.refi_export import export_qdpx
+    from mivcode.core.exchange.refi_export import export_qdpx
 
     up = "{:08X}-ABCD-4EF0-8A1B-00000000000{}".format
     text = "Interviewer: Hoe gaat het?\nStudent 1: Er wordt gepest."
@@ -365,7 +366,7 @@ def test_maxqda_guids_survive_mivcode_and_back(empty_project, tmp_path):
 
 
 def test_a_second_text_under_the_same_foreign_guid_gets_its_own(empty_project, tmp_path):
-    from mivcode.core.exports.refi_export import export_qdpx
+    from mivcode.core.exchange.refi_export import export_qdpx
 
     for i, words in enumerate(("Student 1: Eerste versie.", "Student 1: Tweede, andere versie.")):
         qde = simple_qde("internal://fg.txt", [])

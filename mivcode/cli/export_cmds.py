@@ -96,30 +96,30 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, inst
             raise click.UsageError(f"{', '.join(clash)} does not apply to --taguette (the codebook only)")
     with open_project(project, readonly=True) as p, _atomic(target) as tmp:
         if fmt == "xlsx":
-            from mivcode.core.exports.excel import ExcelOptions, export_excel
+            from mivcode.core.exchange.excel import ExcelOptions, export_excel
 
             res = export_excel(p, tmp, ExcelOptions(coder=layer, min_cell=min_cell, lang=lang,
                                                         institution=institution))
             msg = f"wrote {target}: {len(res.sheets)} sheets, {res.segments} segments ({res.layer.describe('en')})"
         elif fmt == "csv":
-            from mivcode.core.exports.csv_export import CsvOptions, export_csv
+            from mivcode.core.exchange.csv_export import CsvOptions, export_csv
 
             sep = "\t" if delimiter == "tab" else delimiter
             n, used = export_csv(p, tmp, CsvOptions(coder=layer, frequencies=frequencies, min_cell=min_cell,
                                                     bom=not no_bom, delimiter=sep, institution=institution))
             msg = f"wrote {target}: {n} rows ({used.describe('en')})"
         elif fmt == "qdpx":
-            from mivcode.core.exports.refi_export import export_qdpx
+            from mivcode.core.exchange.refi_export import export_qdpx
 
             r = export_qdpx(p, tmp, coder=layer)
             msg = (f"wrote {target}: {r.sources} transcripts, {r.codes} codes, {r.codings} codings "
                    f"in {r.selections} selections")
         elif fmt == "taguette":
-            from mivcode.core.exports.taguette import export_taguette_csv
+            from mivcode.core.exchange.taguette import export_taguette_csv
 
             msg = f"wrote {target}: {export_taguette_csv(p, tmp)} codes as Taguette tags"
         else:
-            from mivcode.core.exports.refi_export import export_qdc
+            from mivcode.core.exchange.refi_export import export_qdc
 
             msg = f"wrote {target}: {export_qdc(p, tmp)} codes"
     click.echo(msg)
@@ -135,7 +135,7 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
     Transcripts, codes (with their hierarchy) and codings with their coders come in, in one
     transaction; importing the same file again adds nothing.
     """
-    from mivcode.core.importers.refi_qda import import_qdpx as run
+    from mivcode.core.exchange.refi_import import import_qdpx as run
 
     with open_project(project) as p:
         r = run(p, file, coder=resolve_coder(coder))
@@ -152,7 +152,7 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
 @coder_option
 def codebook_import(project: str, file: str, coder: str | None) -> None:
     """Add the codes of a REFI-QDA codebook (.qdc) to a project; existing codes are kept."""
-    from mivcode.core.importers.refi_qda import import_qdc
+    from mivcode.core.exchange.refi_import import import_qdc
 
     with open_project(project) as p:
         r = import_qdc(p, file, coder=resolve_coder(coder))

@@ -8,7 +8,7 @@ import click
 from mivcode.cli.base import (
     coder_option, emit, json_option, main, open_project, project_argument, turn_code_arguments,
 )
-from mivcode.core.codebook import default_codebook_path, load_codebook, parse_codebook_text
+from mivcode.core.codebook import code_tree, default_codebook_path, load_codebook, parse_codebook_text
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input_text
@@ -135,17 +135,10 @@ def codebook(project: str, as_json: bool) -> None:
         emit(({"id": c.id, "parent": c.parent, "label": c.label, "shortcut": c.shortcut, "color": c.color}
               for c in codes), True)
         return
-    children: dict[str | None, list] = {}
-    for c in codes:
-        children.setdefault(c.parent, []).append(c)
-
-    def walk(parent: str | None, depth: int) -> None:
-        for c in children.get(parent, []):
-            key = f"[{c.shortcut}]" if c.shortcut else "   "
-            click.echo(f"{'  ' * depth}{key} {c.id}  {c.label}  ({counts.get(c.id, 0)})")
-            walk(c.id, depth + 1)
-
-    walk(None, 0)
+    for row in code_tree(codes):
+        c = row.code
+        key = f"[{c.shortcut}]" if c.shortcut else "   "
+        click.echo(f"{'  ' * row.depth}{key} {c.id}  {c.label}  ({counts.get(c.id, 0)})")
 
 
 @main.command("codebook-check")
@@ -221,20 +214,17 @@ def redo(project: str, coder: str | None) -> None:
 def _step(project: str, coder: str | None, *, redo: bool) -> None:
     who = resolve_coder(coder)
     with open_project(project) as p:
-        op = p.redo(who) if redo else p.undo(who)
+        step = p.redo(who) if redo else p.undo(who)
     done, verb = ("redone", "redo") if redo else ("undone", "undo")
-    click.echo(f"{done}: {describe(op)}" if op else f"nothing to {verb} for {who}")
+    click.echo(f"{done}: {_described(step)}" if step else f"nothing to {verb} for {who}")
 
 
-def describe(op: dict) -> str:
-    kind = op["op"]
-    if kind in ("add_coding", "remove_coding"):
-        c = op["coding"]
-        verb = "code" if kind == "add_coding" else "uncode"
-        return f"{verb} {c['transcript']} {c['start']}-{c['end']} {c['code']}"
-    if kind == "batch":
-        return f"{len(op['ops'])} changes" + (f" ({op['label']})" if op.get("label") else "")
-    return kind.replace("_", " ")
+def _described(step) -> str:
+    """What undo/redo did, with the action that logged a batch (codebook, merge, consensus, …)."""
+    from mivcode.core.ops import Batch
+
+    op = step.op
+    return op.describe("en") + (f" ({step.label})" if step.label and isinstance(op, Batch) else "")
 
 
 @main.command()

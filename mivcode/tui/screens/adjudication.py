@@ -26,6 +26,7 @@ from textual.widgets.selection_list import Selection
 
 from mivcode.core.errors import MivcodeError
 from mivcode.core.model import CONSENSUS_CODER, Code, Transcript
+from mivcode.core.ops import Settle
 from mivcode.core.project import Project
 from mivcode.core.team import consensus
 from mivcode.core.team.consensus import TurnComparison
@@ -340,20 +341,20 @@ class AdjudicationScreen(Screen):
         if self.problem:
             return
         try:
-            op = consensus.undo_last(self.project)
+            step = consensus.undo_last(self.project)
         except MivcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        if op is None:
+        if step is None:
             self.notify(tr("nothing_undo"), severity="warning")
             return
-        marker = next((o for o in (op["ops"] if op["op"] == "batch" else [op]) if o["op"] == "settle"), None)
+        marker = next((o for o in step.op.leaves() if isinstance(o, Settle)), None)
         self._reload()
         if marker is not None:
-            self._goto((marker["transcript"], marker["turn"]))
-            what = f"{marker['transcript']} #{marker['turn']}"
+            self._goto((marker.transcript, marker.turn))
+            what = f"{marker.transcript} #{marker.turn}"
         else:
-            what = op.get("label", op["op"])
+            what = step.label or step.op.describe(_ui_language())
         self.notify(tr("undone", what=what))
         self._show()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from mivcode.core.exports.refi_export import describe
+from mivcode.core.exchange.refi_export import describe
 
 COLUMNS = ("tag", "description")
 

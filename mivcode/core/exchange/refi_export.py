@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from mivcode import __version__
 from mivcode.core.model import STANDARD_META, Code
-from mivcode.core.store import exports as rows
+from mivcode.core.spans import TurnIndex
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -75,7 +75,7 @@ class RefiExportResult:
 
 def code_guids(project) -> dict[str, str]:
     """Our code id → guid: the guid a code was imported with, else one derived from the id."""
-    imported = {cid: g for g, cid in rows.refi_guids(project.store).items()}
+    imported = {cid: g for g, cid in project.refi_guids().items()}
     return {c.id: imported.get(c.id) or stable_guid("code", c.id) for c in project.codes()}
 
 
@@ -143,23 +143,23 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
       convention). Instelling, Groep etc. stay document variables: a case value of the same
       variable makes QualCoder turn it into a case attribute.
     """
-    store = project.store
-    if coder is not None and coder not in rows.coders_with_codings(store):
+    bulk = project.bulk
+    if coder is not None and coder not in project.coders_with_codings():
         from mivcode.core.errors import InputError
 
-        known = ", ".join(rows.coders_with_codings(store)) or "none"
+        known = ", ".join(project.coders_with_codings()) or "none"
         raise InputError(f"--coder {coder}: no codings by '{coder}' in this project (coders: {known})")
     codes = project.codes()
     guids = code_guids(project)
     code_by_id = {c.id: c for c in codes}
-    transcripts = rows.transcript_table(store)
-    turns = rows.turn_table(store)
-    codings = rows.coding_table(store, coder)
+    transcripts = bulk.transcript_table()
+    turns = bulk.turn_table()
+    codings = bulk.coding_table(coder)
     turn_memos: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
-    for tid, turn, who, text, created in rows.turn_memo_table(store, with_dates=True):
+    for tid, turn, who, text, created in bulk.turn_memo_table(with_dates=True):
         if coder is None or who == coder:
             turn_memos[tid].append((turn, who, text, created))
-    importers = rows.transcript_importers(store)
+    importers = bulk.transcript_importers()
     source_importer = {t["id"]: importers.get(t["content_hash"]) for t in transcripts}
     cases = _cases(transcripts)
     # A case link needs a creatingUser (qc stops without one): whoever imported the transcript, else mivcode.
@@ -167,7 +167,7 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
     coders = sorted({c[4] for c in codings} | {m[1] for ms in turn_memos.values() for m in ms}
                     | {w for w in source_importer.values() if w} | set(linker.values()))
     user_guid = {name: stable_guid("user", name) for name in coders}
-    source_guid = _source_guids(store, transcripts)
+    source_guid = _source_guids(bulk, transcripts)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     parts: list[str] = [
@@ -208,18 +208,18 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
         parts.append(f"<TextSource guid={_a(sg)} name={_a(t['name'])} plainTextPath={_a(_text_member(sg, 'internal://'))}"
                      + _stamp(user_guid.get(by) if by else None, t["imported_at"]) + ">")
         tturns = turns.get(t["id"], [])
-        ends = [u[3] for u in tturns]
+        index = TurnIndex([u[2] for u in tturns], [u[3] for u in tturns])
 
-        def sel_name(start: int) -> str:
+        def sel_name(start: int, end: int) -> str:
             line = text.count("\n", 0, start)
             if not tturns:
                 return f"line:{line}"
-            turn = _turn_at(ends, start)
+            turn = _first_turn(index, start, end)
             return f"line:{line} {tturns[turn][1]} ({turn})"
 
         for (start, end, who, memo), group in sorted(by_source[t["id"]].items()):
             sel = stable_guid("selection", sg.lower(), start, end, who, memo)
-            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(sel_name(start))} startPosition="{start}" '
+            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(sel_name(start, end))} startPosition="{start}" '
                          f'endPosition="{end}"' + _stamp(user_guid[who], min(g[7] for g in group)) + ">")
             if memo:
                 parts.append(f"<Description>{_t(memo)}</Description>")
@@ -245,7 +245,7 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
             sel = stable_guid("turnmemo", sg.lower(), turn, who)
             ng = stable_guid("note", sel)
             stamp = _stamp(user_guid[who], created)
-            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(sel_name(u[2]))} startPosition="{u[2]}" '
+            parts.append(f'<PlainTextSelection guid="{sel}" name={_a(sel_name(u[2], u[3]))} startPosition="{u[2]}" '
                          f'endPosition="{u[3]}"{stamp}><Description>{_t(memo_text)}</Description>'
                          f'<NoteRef targetGUID="{ng}"/></PlainTextSelection>')
             memo_name = _a(f"Memo {t['name']} {turn}")
@@ -289,6 +289,14 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
     return RefiExportResult(path, len(transcripts), len(codes), n_sel, n_cod)
 
 
+def _first_turn(index: TurnIndex, start: int, end: int) -> int:
+    """The turn a selection is named after: the first it touches, else the nearest after it."""
+    touched = index.touched(start, end)
+    if touched:
+        return touched[0]
+    return min(index.touched(start, start + 1).start, max(len(index.starts) - 1, 0))
+
+
 def _stamp(user: str | None, ts: str | None) -> str:
     """` creatingUser=… creationDateTime=…` for the attributes we know."""
     when = _iso(ts)
@@ -299,12 +307,12 @@ def _text_member(guid: str, prefix: str) -> str:
     return f"{prefix}{guid.strip('{}')}.txt"
 
 
-def _source_guids(store, transcripts: list[dict]) -> dict[int, str]:
+def _source_guids(bulk, transcripts: list[dict]) -> dict[int, str]:
     """The guid a transcript was imported with (as the other tool spelled it), else one derived from its text.
 
     Two transcripts never share one: a second text imported under the same foreign guid gets its own.
     """
-    foreign = rows.refi_source_guids(store)
+    foreign = bulk.refi_source_guids()
     out: dict[int, str] = {}
     taken: set[str] = set()
     for t in transcripts:
@@ -314,12 +322,6 @@ def _source_guids(store, transcripts: list[dict]) -> dict[int, str]:
         taken.add(g.strip("{}").lower())
         out[t["id"]] = g
     return out
-
-
-def _turn_at(ends: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
-    return min(bisect_right(ends, offset), max(len(ends) - 1, 0))
 
 
 CASES_PARENT = "Casussen"

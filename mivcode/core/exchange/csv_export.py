@@ -13,8 +13,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from mivcode.core.exports import frequencies as fq
-from mivcode.core.exports.safe_text import csv_safe
+from mivcode.core.exchange.safe_text import csv_safe
+from mivcode.core.queries import frequencies as fq
 
 SEGMENT_COLUMNS = ("transcript", "institution", "group", "leerweg", "niveau", "turn", "speaker", "start", "end",
                    "code", "theme", "coder", "origin", "memo", "turn_memo", "text")
