@@ -109,27 +109,23 @@ def stage_import(files: list[str], project: str) -> dict:
 
 def stage_code(project: str) -> dict:
     """Codings by two coders on every tenth turn (so exports and the UI have something to show)."""
-    from mivcode.core.history import coding_dict
     from mivcode.core.model import Coding
+    from mivcode.core.ops import AddCoding
     from mivcode.core.project import Project
-    from mivcode.core.store import codings as coding_rows
     from mivcode.core.store.connection import now_iso
 
     rng = random.Random(3)
     n = 0
     with Project.open(project) as p:
         codes = [c.id for c in p.codes()]
-        with p.store.tx():
+        with p.transaction():  # one commit for all of them, each still its own undoable action
             for name in p.transcript_names():
                 t = p.transcript(name)
-                tid = t.id
                 for u in t.turns[::10]:
                     for coder in ("anna", "bram"):
                         c = Coding(name, u.start, max(u.end, u.start + 1), rng.choice(codes[:8]), coder, "manual",
                                    None, now_iso())
-                        c.id = coding_rows.insert_coding(p.store, tid, c)
-                        coding_rows.append_event(p.store, coder, "do", {"op": "add_coding",
-                                                                         "coding": coding_dict(c)})
+                        p.apply(AddCoding(c), coder)
                         n += 1
     return {"codings": n}
 
@@ -191,9 +187,9 @@ def stage_ui(project: str, transcript: str | None) -> dict:
 
 
 def stage_export(project: str, out_dir: str) -> dict:
-    from mivcode.core.exports.csv_export import export_csv
-    from mivcode.core.exports.excel import export_excel
-    from mivcode.core.exports.refi_export import export_qdpx
+    from mivcode.core.exchange.csv_export import export_csv
+    from mivcode.core.exchange.excel import export_excel
+    from mivcode.core.exchange.refi_export import export_qdpx
     from mivcode.core.project import Project
 
     out = Path(out_dir)

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 from mivcode.core.codebook import default_codebook_path, load_codebook
-from mivcode.core.exports.csv_export import CsvOptions, export_csv
-from mivcode.core.exports.excel import ExcelOptions, export_excel
-from mivcode.core.exports.refi_export import export_qdpx
-from mivcode.core.importers.refi_qda import import_qdpx
+from mivcode.core.exchange.csv_export import CsvOptions, export_csv
+from mivcode.core.exchange.excel import ExcelOptions, export_excel
+from mivcode.core.exchange.refi_export import export_qdpx
+from mivcode.core.exchange.refi_import import import_qdpx
 from mivcode.core.importers.turn_builder import Segment, build_transcript
 from mivcode.core.model import TranscriptMeta
 from mivcode.core.project import Project

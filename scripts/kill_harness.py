@@ -207,12 +207,9 @@ def read_state(path: Path) -> tuple:
     from mivcode.core.project import Project
 
     with Project.open(path) as p:
-        problems = [r[0] for r in p.store.conn.execute("PRAGMA integrity_check").fetchall()]
-        if problems != ["ok"]:
-            raise CheckFailed(f"integrity_check: {problems[:5]}")
-        fk = p.store.conn.execute("PRAGMA foreign_key_check").fetchall()
-        if fk:
-            raise CheckFailed(f"foreign_key_check: {fk[:5]}")
+        problems = p.problems()  # PRAGMA integrity_check and foreign_key_check
+        if problems:
+            raise CheckFailed(f"integrity or foreign keys: {problems[:5]}")
         codings = set()
         for c in p.codings(coder=CODER):
             t = p.transcript(c.transcript)
@@ -231,35 +228,17 @@ def read_state(path: Path) -> tuple:
 
 def check_replay(p, coder: str) -> None:
     """Replaying the coder's event log from the start must give exactly the codings and memos in the file."""
-    codings: dict[int, tuple] = {}
-    memos: dict[tuple, str] = {}
+    from mivcode.core.history import replay
 
-    def apply(op: dict) -> None:
-        kind = op["op"]
-        if kind == "batch":
-            for sub in op["ops"]:
-                apply(sub)
-        elif kind == "add_coding":
-            c = op["coding"]
-            codings[c["id"]] = (c["transcript"], c["start"], c["end"], c["code"])
-        elif kind == "remove_coding":
-            codings.pop(op["coding"]["id"], None)
-        elif kind == "set_turn_memo":
-            if op["new"]:
-                memos[(op["transcript"], op["turn"])] = op["new"]
-            else:
-                memos.pop((op["transcript"], op["turn"]), None)
-
-    for e in p.events(coder):
-        if e.action in ("do", "undo", "redo"):
-            apply(e.payload)  # an undo event's payload is the inverse it applied
+    state = replay(p.events(coder))
+    codings = {i: (c.transcript, c.start, c.end, c.code) for i, c in state.codings.items()}
     actual = {c.id: (c.transcript, c.start, c.end, c.code) for c in p.codings(coder=coder)}
     if actual != codings:
         raise CheckFailed(f"{coder}: codings differ from the event log: only in file "
                           f"{sorted(set(actual.items()) - set(codings.items()))[:3]}, only in log "
                           f"{sorted(set(codings.items()) - set(actual.items()))[:3]}")
-    actual_memos = {(m.transcript, m.turn): m.text for m in p.memos() if m.coder == coder}
-    if actual_memos != memos:
+    actual_memos = {(m.transcript, m.turn, m.coder): m.text for m in p.memos() if m.coder == coder}
+    if actual_memos != state.memos:
         raise CheckFailed(f"{coder}: memos differ from the event log")
 
 

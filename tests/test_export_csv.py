@@ -8,7 +8,7 @@ import io
 from click.testing import CliRunner
 
 from mivcode.cli import main
-from mivcode.core.exports.csv_export import FREQUENCY_COLUMNS, SEGMENT_COLUMNS, CsvOptions, export_csv
+from mivcode.core.exchange.csv_export import FREQUENCY_COLUMNS, SEGMENT_COLUMNS, CsvOptions, export_csv
 from tests.test_export_excel import RISKY, build_project
 
 
@@ -81,3 +81,18 @@ def test_cli_csv(tmp_path, small_codebook):
     assert rows and not raw.startswith(b"\xef\xbb\xbf")
     r = CliRunner().invoke(main, ["export", path, str(tmp_path / "f.csv"), "--frequencies", "--min-cell", "5"])
     assert r.exit_code == 0 and "<5" in (tmp_path / "f.csv").read_text(encoding="utf-8-sig")
+
+
+def test_cli_taguette_codebook_flags(tmp_path, small_codebook):
+    p = build_project(tmp_path, small_codebook)
+    p.close()
+    run = lambda *a: CliRunner().invoke(main, ["export", str(tmp_path / "report.miv"), *a])  # noqa: E731
+    r = run(str(tmp_path / "tags.csv"), "--taguette")
+    assert r.exit_code == 0 and "4 codes as Taguette tags" in r.output
+    rows = list(csv.reader(io.StringIO((tmp_path / "tags.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["tag", "description"] and ["Discriminatie.Racisme", ""] in rows
+    for extra in (["--no-bom"], ["--frequencies"], ["--coder", "anna"], ["--delimiter", ";"]):
+        r = run(str(tmp_path / "t2.csv"), "--taguette", *extra)
+        assert r.exit_code == 2 and extra[0] in r.output and not (tmp_path / "t2.csv").exists()
+    r = run(str(tmp_path / "t.xlsx"), "--taguette")
+    assert r.exit_code == 2 and "--taguette does not apply to .xlsx" in r.output

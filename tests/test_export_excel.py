@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from mivcode.cli import main
 from mivcode.core.codebook import top_level_of
-from mivcode.core.exports.excel import ExcelOptions, export_excel
+from mivcode.core.exchange.excel import ExcelOptions, export_excel
 from mivcode.core.importers.turn_builder import Segment, build_transcript
 from mivcode.core.model import TranscriptMeta
 from mivcode.core.project import Project

@@ -17,8 +17,8 @@ from mivcode.core.errors import InputError
 from mivcode.core.project import Project
 from tests.conftest import dump
 
-refi = pytest.importorskip("mivcode.core.importers.refi_qda")
-refi_export = pytest.importorskip("mivcode.core.exports.refi_export")
+refi = pytest.importorskip("mivcode.core.exchange.refi_import")
+refi_export = pytest.importorskip("mivcode.core.exchange.refi_export")
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -16,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from mivcode.core.codebook import parse_codebook_text
 from mivcode.core.errors import MivcodeError
+from mivcode.core.history import replay
 from mivcode.core.project import Project
 from tests.conftest import dump as _dump
 
@@ -133,35 +134,10 @@ class Session(RuleBasedStateMachine):
         # every coding's code is in the codebook
         assert {c.code for c in codings} <= {c.id for c in self.p.codes()}
         # the whole event log, every coder's and the codebook editor's, replays to exactly these codings and memos
-        state: dict[int, tuple] = {}
-        memos: dict[tuple, str] = {}
-
-        def apply(op: dict) -> None:
-            kind = op["op"]
-            if kind == "batch":
-                for sub in op["ops"]:
-                    apply(sub)
-            elif kind == "add_coding":
-                c = op["coding"]
-                state[c["id"]] = (c["start"], c["end"], c["code"], c["coder"])
-            elif kind == "remove_coding":
-                state.pop(op["coding"]["id"], None)
-            elif kind == "recode":
-                for cid in op["ids"]:
-                    if cid in state:
-                        state[cid] = (*state[cid][:2], op["new"], state[cid][3])
-            elif kind == "set_turn_memo":
-                key = (op["turn"], op["coder"])
-                if op["new"]:
-                    memos[key] = op["new"]
-                else:
-                    memos.pop(key, None)
-
-        for e in self.p.events():
-            if e.action in ("do", "undo", "redo"):
-                apply(e.payload)
-        assert state == {c.id: (c.start, c.end, c.code, c.coder) for c in codings}
-        assert memos == {(m.turn, m.coder): m.text for m in self.p.memos()}
+        state = replay(self.p.events())
+        assert {i: (c.start, c.end, c.code, c.coder) for i, c in state.codings.items()} == {
+            c.id: (c.start, c.end, c.code, c.coder) for c in codings}
+        assert state.memos == {(m.transcript, m.turn, m.coder): m.text for m in self.p.memos()}
 
 
 TestSession = Session.TestCase

@@ -10,6 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mivcode.core.exchange import codings_csv
 from mivcode.core.codebook import load_codebook
 from mivcode.core.errors import InputError
 from mivcode.core.project import Project
@@ -94,7 +95,7 @@ def test_import_codings_csv(project: Project, tmp_path_factory, data):
     f.write_bytes(data)
     before = dump(project.path)
     try:
-        n = service.import_codings(project, f, "anna")
+        n = codings_csv.import_codings(project, f, "anna")
     except InputError as exc:
         assert "\n" not in str(exc).strip()
         assert dump(project.path) == before
@@ -107,4 +108,4 @@ def test_import_codings_giant_field(project: Project, tmp_path: Path):
     f = tmp_path / "reuzenveld.csv"
     f.write_text('transcript,turn,code\nfg_roc_studenten,1,"' + "x" * 200_000 + '"\n', encoding="utf-8")
     with pytest.raises(InputError, match="not a readable CSV file"):
-        service.import_codings(project, f, "anna")
+        codings_csv.import_codings(project, f, "anna")

@@ -168,7 +168,7 @@ def _conflicting(base: Path) -> Path:
 
 
 def _plain(code: Code) -> dict:
-    from mivcode.core.history import code_dict
+    from mivcode.core.ops import code_dict
 
     return code_dict(code)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -10,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from mivcode.cli import main
-from mivcode.core.exports.refi_export import export_qdc, export_qdpx
-from mivcode.core.importers.refi_qda import import_qdpx
+from mivcode.core.exchange.refi_export import export_qdc, export_qdpx
+from mivcode.core.exchange.refi_import import import_qdpx
 from mivcode.core.project import Project
 from tests.test_export_excel import build_project
 
@@ -78,19 +79,44 @@ def test_qdpx_layout_and_schema(rich_project, tmp_path):
                 start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
                 assert 0 <= start < end <= len(text)  # code points, end exclusive
         users = {u.get("name") for u in root.findall(".//q:User", ns)}
-        assert users == {"anna", "bram", "consensus", "carla"}  # carla only wrote a memo
+        # carla only wrote a memo; mivcode links the transcripts to their cases (no one imported them by name)
+        assert users == {"anna", "bram", "consensus", "carla", "mivcode"}
         # nested codes: racisme inside discriminatie, with colour and description
         disc = root.find(".//q:CodeBook/q:Codes/q:Code[@name='Discriminatie']", ns)
         assert disc is not None and disc.get("color") == "#c0392b" and disc.get("isCodable") == "true"
         assert disc.find("q:Code[@name='Racisme']", ns) is not None
-        codings = root.findall(".//q:PlainTextSelection/q:Coding", ns)
+        case_guids = {c.get("guid") for c in root.findall(".//q:Case", ns)}
+        selections = root.findall(".//q:PlainTextSelection", ns)
+        codings = [c for s in selections for c in s.findall("q:Coding", ns)
+                   if c.find("q:CodeRef", ns).get("targetGUID") not in case_guids]
         assert len(codings) == len(rich_project.codings())
-        assert all(c.get("creatingUser") for c in codings)
+        users = {u.get("guid"): u.get("name") for u in root.findall(".//q:User", ns)}
+        for sel in selections:
+            sel_codings = sel.findall("q:Coding", ns)
+            if sel_codings and sel_codings[0].find("q:CodeRef", ns).get("targetGUID") in case_guids:
+                continue
+            # one coder per selection, named on the selection itself (QualCoder reads it there), with a date
+            assert sel.get("creatingUser") in users and sel.get("creationDateTime")
+            assert {c.get("creatingUser") for c in sel_codings} <= {sel.get("creatingUser")}
+            assert re.match(r"line:\d+ ", sel.get("name"))
+        spans = [(s.getparent().get("guid"), s.get("startPosition"), s.get("endPosition"), s.get("creatingUser"))
+                 for s in selections if s.findall("q:Coding", ns)]
+        two_coders = {k[:3] for k in spans if sum(1 for j in spans if j[:3] == k[:3]) > 1}
+        assert two_coders  # racisme in turn 1 by anna and bram: one selection each
+        memo_sel = [s for s in selections if s.find("q:Description", ns) is not None and s.findall("q:Coding", ns)]
+        assert len(memo_sel) == 2 and all(s.find("q:Coding/q:NoteRef", ns) is not None for s in memo_sel)
         cases = {c.get("name") for c in root.findall(".//q:Case", ns)}
         assert {"ROC A", "ROC B", "ROC A — studenten", "ROC A — medewerkers"} <= cases
+        for case in root.findall(".//q:Case", ns):
+            assert case.findall("q:SourceRef", ns) and not case.findall("q:VariableValue", ns)
+            # and as a code with the case's guid, under a code nobody codes with
+            code = root.find(f".//q:Code[@guid='{case.get('guid')}']", ns)
+            assert code is not None and code.getparent().get("isCodable") == "false"
         assert {v.get("name") for v in root.findall(".//q:Variable", ns)} >= {"Instelling", "Groep"}
         note = root.find(".//q:Notes/q:Note/q:PlainTextContent", ns)
         assert note is not None and "één citaat" in note.text
+        assert all(n.get("creationDateTime") and n.get("creatingUser") for n in root.findall(".//q:Note", ns))
+        assert all(s.get("creationDateTime") for s in sources)
         assert all(not n.startswith("/") and ".." not in n for n in names)
 
 

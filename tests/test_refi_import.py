@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from mivcode.cli import main
 from mivcode.core.errors import InputError
 from mivcode.core.importers import refi_qda
-from mivcode.core.importers.refi_qda import import_qdc, import_qdpx, layout_text, slugify
+from mivcode.core.exchange.refi_import import import_qdc, import_qdpx
+from mivcode.core.importers.refi_qda import layout_text, slugify
 from mivcode.core.project import Project
 from tests.test_refi_export import shared_dir
 
@@ -72,6 +73,22 @@ def test_real_samples_import(sample, empty_project):
     assert any(c.parent for c in ids.values())
     again = import_qdpx(empty_project, sample)
     assert not again.codes_added and again.codings_added == 0 and not again.transcripts_added
+
+
+def codebook_samples() -> list[Path]:
+    base = shared_dir()
+    return sorted((base / "refi-qda" / "samples").glob("*.qdc")) if base else []
+
+
+@pytest.mark.parametrize("sample", codebook_samples(), ids=lambda p: p.name)
+def test_real_codebook_samples_import(sample, empty_project):
+    """ATLAS.ti, QualCoder and Taguette codebooks (Taguette's has an empty <Sets/> the schema forbids)."""
+    before = {c.id for c in empty_project.codes()}
+    rep = import_qdc(empty_project, sample)
+    n_codes = len(re.findall(r"<Code\s", sample.read_text(encoding="utf-8-sig")))
+    assert len(rep.codes_added) + rep.codes_existing == n_codes and rep.codes_added and not rep.warnings
+    assert {c.id for c in empty_project.codes()} - before == set(rep.codes_added)
+    assert not import_qdc(empty_project, sample).codes_added
 
 
 def test_qc_sample_codings_land_on_the_right_text(empty_project):
@@ -277,7 +294,7 @@ def test_hand_edited_sidecar_never_gives_a_traceback(seed, tmp_path, small_codeb
     import json
     import random
 
-    from mivcode.core.exports.refi_export import export_qdpx
+    from mivcode.core.exchange.refi_export import export_qdpx
 
     project.add_coding("fg_roc_studenten", 2, "racisme", "anna", memo="m")
     export_qdpx(project, tmp_path / "a.qdpx")
@@ -307,3 +324,54 @@ def test_hand_edited_sidecar_never_gives_a_traceback(seed, tmp_path, small_codeb
         for name in fresh.transcript_names():
             t = fresh.transcript(name)
             assert all(0 <= c.start < c.end <= len(t.text) for c in fresh.codings(transcript=name))
+
+
+# -- the other tool's guids come back as it wrote them ------------------------------------------
+
+
+def test_maxqda_guids_survive_mivcode_and_back(empty_project, tmp_path):
+    """MAXQDA writes upper-case guids; our export gives its documents and codes back under them, exactly,
+    so a MAXQDA user who imports our file sees their own documents and codes, not new ones."""
+    from mivcode.core.exchange.refi_export import export_qdpx
+
+    up = "{:08X}-ABCD-4EF0-8A1B-00000000000{}".format
+    text = "Interviewer: Hoe gaat het?\nStudent 1: Er wordt gepest."
+    qde = (f'<?xml version="1.0" encoding="utf-8"?><Project {NS} name="mq" origin="MAXQDA 24 (Release 24.7.0)">'
+           f'<Users><User guid="{up(1, 1)}" name="johnb"/></Users><CodeBook><Codes>'
+           f'<Code guid="{up(2, 2)}" name="Pesten" isCodable="true" color="#ef8256"/></Codes></CodeBook><Sources>'
+           f'<TextSource guid="{up(3, 3)}" name="FG 1" plainTextPath="internal://{up(3, 3)}.txt" '
+           f'creatingUser="{up(1, 1)}" creationDateTime="2024-10-18T23:23:46Z">'
+           f'<PlainTextSelection guid="{up(4, 4)}" startPosition="{text.index("Er")}" endPosition="{len(text)}" '
+           f'creatingUser="{up(1, 1)}"><Coding guid="{up(5, 5)}" creatingUser="{up(1, 1)}">'
+           f'<CodeRef targetGUID="{up(2, 2)}"/></Coding></PlainTextSelection></TextSource></Sources></Project>')
+    src = make_qdpx(tmp_path / "mq.qdpx", qde, {f"sources/{up(3, 3)}.txt": text.encode("utf-8")})
+    import_qdpx(empty_project, src)
+    export_qdpx(empty_project, tmp_path / "back.qdpx")
+    back = zipfile.ZipFile(tmp_path / "back.qdpx").read("project.qde").decode()
+    assert f'<TextSource guid="{up(3, 3)}"' in back and f'plainTextPath="internal://{up(3, 3)}.txt"' in back
+    assert f'<Code guid="{up(2, 2)}" name="Pesten"' in back and f'<CodeRef targetGUID="{up(2, 2)}"/>' in back
+    assert up(3, 3).lower() not in back and up(2, 2).lower() not in back
+    assert f"sources/{up(3, 3)}.txt" in zipfile.ZipFile(tmp_path / "back.qdpx").namelist()
+    # and our own file back into the project changes nothing; into a fresh one it gives the same guids again
+    again = import_qdpx(empty_project, tmp_path / "back.qdpx")
+    assert not again.transcripts_added and not again.codes_added and again.codings_added == 0
+    fresh = Project.create(tmp_path / "fresh.miv", None)
+    try:
+        import_qdpx(fresh, tmp_path / "back.qdpx")
+        export_qdpx(fresh, tmp_path / "twice.qdpx")
+        twice = zipfile.ZipFile(tmp_path / "twice.qdpx").read("project.qde").decode()
+        assert f'<TextSource guid="{up(3, 3)}"' in twice and f'<Code guid="{up(2, 2)}"' in twice
+    finally:
+        fresh.close()
+
+
+def test_a_second_text_under_the_same_foreign_guid_gets_its_own(empty_project, tmp_path):
+    from mivcode.core.exchange.refi_export import export_qdpx
+
+    for i, words in enumerate(("Student 1: Eerste versie.", "Student 1: Tweede, andere versie.")):
+        qde = simple_qde("internal://fg.txt", [])
+        import_qdpx(empty_project, make_qdpx(tmp_path / f"v{i}.qdpx", qde, {"sources/fg.txt": words.encode()}))
+    assert len(empty_project.transcript_names()) == 2
+    export_qdpx(empty_project, tmp_path / "out.qdpx")
+    guids = re.findall(r'<TextSource guid="([^"]+)"', zipfile.ZipFile(tmp_path / "out.qdpx").read("project.qde").decode())
+    assert len(set(guids)) == 2 and G(60) in guids

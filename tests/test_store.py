@@ -8,6 +8,7 @@ import pytest
 
 from mivcode.core.errors import InputError, ProjectError, ReadOnlyError
 from mivcode.core.project import Project
+from mivcode.core.ops import AddCoding, SetTurnMemo
 from mivcode.core.store.connection import ProjectStore
 from mivcode.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -123,9 +124,9 @@ def test_undo_and_redo_survive_a_restart(project):
     path = project.path
     project.close()
     with Project.open(path) as p:
-        assert p.undo("ann")["op"] == "set_turn_memo"
+        assert isinstance(p.undo("ann").op, SetTurnMemo)
         assert p.turn_memo(T, 1, "ann") is None
-        assert p.undo("ann")["op"] == "add_coding"
+        assert isinstance(p.undo("ann").op, AddCoding)
         assert [(c.code, c.coder) for c in p.codings()] == [("discriminatie", "bob")]
         assert p.undo("ann") is None
     with Project.open(path) as p:
@@ -199,3 +200,11 @@ def test_coded_turn_counts_count_each_touched_turn_once(project):
     assert counts == {T: 3}
     assert {s.name: s.coded_turns for s in project.transcripts()} == {T: 4}
     assert {s.name: s.coded_turns for s in project.transcripts("nobody")} == {T: 0}
+
+
+def test_where_leaves_out_unset_filters_and_expands_lists():
+    from mivcode.core.store.connection import where
+
+    assert where(("a = ?", None), ("b IN ({})", [])) == ("", ())
+    assert where(("a = ?", 0), ("b IN ({})", ["x", "y"]), ("c BETWEEN ? AND ?", (1, 2))) == (
+        " WHERE a = ? AND b IN (?,?) AND c BETWEEN ? AND ?", (0, "x", "y", 1, 2))

@@ -10,6 +10,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
+from mivcode.core.exchange import codings_csv
 from mivcode.cli import main
 from mivcode.core.codebook import parse_codebook_text
 from mivcode.core.errors import InputError
@@ -465,7 +466,7 @@ def test_bundled_examples_rules_find_most_coded_themes(tmp_path, nlp_pipeline):
     p = Project.create(tmp_path / "ex.miv")
     try:
         p.import_files([], manifest=examples / "manifest.csv")
-        assert service.import_codings(p, examples / "reference_codings.csv", "ref") > 300
+        assert codings_csv.import_codings(p, examples / "reference_codings.csv", "ref") > 300
         scores = service.evaluate(p, "ref", with_model=False)
         macro = next(s for s in scores if s.code == "macro")
         assert macro.recall >= 0.7 and macro.precision >= 0.45, macro

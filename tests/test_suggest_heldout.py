@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from mivcode.core.project import Project
-from mivcode.core.suggest.service import evaluate, import_codings
+from mivcode.core.exchange.codings_csv import import_codings
+from mivcode.core.suggest.service import evaluate
 
 HELDOUT = Path(__file__).with_name("data") / "heldout"
 # set: (min macro precision, min macro recall); measured rules-only macro when added in brackets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mivcode.tui.searching import TurnRecord, search, snippet
+from mivcode.core.queries.search import TurnRecord, search, snippet
 from mivcode.tui.widgets.layout import word_boundaries, wrap_offsets
 
 
@@ -38,10 +38,12 @@ def test_search_is_fuzzy_and_spans_are_exact():
     assert text[s:e] == "doel" and len(text) <= 41
 
 
-def test_describe_op_for_the_status_line():
-    from mivcode.tui.screens.coding import describe_op
+def test_ops_describe_themselves_for_the_status_line():
+    from mivcode.core.model import Coding
+    from mivcode.core.ops import AddCoding, Batch, SetTurnMemo
 
-    coding = {"code": "racisme", "transcript": "fg"}
-    assert describe_op({"op": "add_coding", "coding": coding}) == "code racisme op fg"
-    assert describe_op({"op": "batch", "ops": [{}, {}]}) == "2 wijzigingen"
-    assert describe_op({"op": "set_turn_memo", "turn": 3}) == "memo bij beurt 3"
+    coding = Coding("fg", 0, 5, "racisme", "ann")
+    assert AddCoding(coding).describe("nl") == "code racisme op fg"
+    assert AddCoding(coding).describe("en") == "code racisme on fg"
+    assert Batch((AddCoding(coding), AddCoding(coding))).describe() == "2 wijzigingen"
+    assert SetTurnMemo("fg", 3, "ann", None, "x").describe() == "memo bij beurt 3"

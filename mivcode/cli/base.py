@@ -86,35 +86,13 @@ def open_project(path: str, *, readonly: bool = False):
     try:
         yield project
     except (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        damage = _damage(project, exc)
+        damage = project.damage(exc)
         if damage is None:
             raise  # the file is sound: our bug, keep the traceback
         raise ProjectError(f"{path}: the project file is damaged ({damage}); nothing was changed. Restore it "
                            "from a backup (a .bak copy beside it, or your own)") from None
     finally:
         project.close()
-
-
-def _damage(project, exc: Exception) -> str | None:
-    """Why a failing query means a damaged file, or None when the file checks out (then it is a bug)."""
-    if project.store.conn.in_transaction:  # judge the file, not the half-done action
-        project.store._rollback()
-    if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError)) or "decode" in str(exc):
-        return "text that is not valid UTF-8 or JSON"  # mivcode never writes either
-    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, (sqlite3.IntegrityError,
-                                                                     sqlite3.ProgrammingError)):
-        if "malformed" in str(exc) or "mismatch" in str(exc) or "corrupt" in str(exc):
-            return " ".join(str(exc).split())[:160]
-    try:
-        rows = project.store.conn.execute("PRAGMA quick_check").fetchall()
-        broken = project.store.conn.execute("PRAGMA foreign_key_check").fetchall()
-    except sqlite3.DatabaseError as check_exc:
-        return " ".join(str(check_exc).split())[:160]
-    if [r[0] for r in rows] != ["ok"]:
-        return " ".join(str(rows[0][0]).split())[:160]
-    if broken:  # mivcode writes with foreign keys on: a dangling reference is damage or a hand edit
-        return f"{len(broken)} broken reference(s), e.g. in table {broken[0][0]}"
-    return None
 
 
 def emit(rows: Iterable[dict], as_json: bool, columns: Sequence[str] | None = None) -> None:

@@ -57,15 +57,18 @@ def _atomic(out: Path):
               help="csv: plain UTF-8. By default a byte-order mark is written so Excel on Windows reads accents.")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
               help="csv: field separator (Dutch Excel opens ';' files with a double click).")
+@click.option("--taguette", is_flag=True,
+              help="csv: the codebook as Taguette's \"Import codebook\" reads it (tag, description).")
 def export(project: str, out: str, layer: str | None, min_cell: int | None, institution: str | None, lang: str,
-           frequencies: bool, no_bom: bool, delimiter: str) -> None:
+           frequencies: bool, no_bom: bool, delimiter: str, taguette: bool) -> None:
     """Export to OUT: a report workbook (.xlsx), a table (.csv) or REFI-QDA (.qdpx project, .qdc codebook).
 
     \b
     .xlsx  per institution × theme: segments, focus groups, share of turns; the same
            per group, leerweg and niveau; transcript × code and co-occurrence matrices;
            every quote (Citaten); the codebook; agreement when several coders coded.
-    .csv   one row per coded segment (tidy), or --frequencies.
+    .csv   one row per coded segment (tidy), or --frequencies, or with --taguette
+           the codebook for Taguette (which has no REFI-QDA import).
     .qdpx  the whole project for ATLAS.ti, MAXQDA, NVivo, QualCoder: every coder's
            codings and memos, or only those of --coder.
     .qdc   the codebook only.
@@ -80,32 +83,45 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, inst
         ("--frequencies", frequencies, ("csv",)), ("--no-bom", no_bom, ("csv",)),
         ("--delimiter", delimiter != ",", ("csv",)), ("--min-cell", min_cell is not None, ("xlsx", "csv")),
         ("--lang", lang != "nl", ("xlsx",)), ("--institution", institution is not None, ("xlsx", "csv")), ("--coder", layer is not None, ("xlsx", "csv", "qdpx")),
+        ("--taguette", taguette, ("csv",)),
     ) if given and fmt not in fits]
     if misplaced:
         raise click.UsageError(f"{', '.join(misplaced)} does not apply to .{fmt} files")
+    if taguette:
+        fmt = "taguette"
+        clash = [flag for flag, given in (("--frequencies", frequencies), ("--no-bom", no_bom),
+                                          ("--delimiter", delimiter != ","), ("--min-cell", min_cell is not None),
+                                          ("--institution", institution is not None), ("--coder", layer is not None))
+                 if given]
+        if clash:
+            raise click.UsageError(f"{', '.join(clash)} does not apply to --taguette (the codebook only)")
     with open_project(project, readonly=True) as p, _atomic(target) as tmp:
         if fmt == "xlsx":
-            from mivcode.core.exports.excel import ExcelOptions, export_excel
+            from mivcode.core.exchange.excel import ExcelOptions, export_excel
 
             res = export_excel(p, tmp, ExcelOptions(coder=layer, min_cell=min_cell, lang=lang,
                                                         institution=institution))
             msg = t("cli.wrote_xlsx", path=target, sheets=len(res.sheets), segments=res.segments,
                     layer=res.layer.describe(language()))
         elif fmt == "csv":
-            from mivcode.core.exports.csv_export import CsvOptions, export_csv
+            from mivcode.core.exchange.csv_export import CsvOptions, export_csv
 
             sep = "\t" if delimiter == "tab" else delimiter
             n, used = export_csv(p, tmp, CsvOptions(coder=layer, frequencies=frequencies, min_cell=min_cell,
                                                     bom=not no_bom, delimiter=sep, institution=institution))
             msg = t("cli.wrote_csv", path=target, rows=n, layer=used.describe(language()))
         elif fmt == "qdpx":
-            from mivcode.core.exports.refi_export import export_qdpx
+            from mivcode.core.exchange.refi_export import export_qdpx
 
             r = export_qdpx(p, tmp, coder=layer)
             msg = t("cli.wrote_qdpx", path=target, transcripts=r.sources, codes=r.codes, codings=r.codings,
                     selections=r.selections)
+        elif fmt == "taguette":
+            from mivcode.core.exchange.taguette import export_taguette_csv
+
+            msg = t("cli.wrote_taguette", path=target, codes=export_taguette_csv(p, tmp))
         else:
-            from mivcode.core.exports.refi_export import export_qdc
+            from mivcode.core.exchange.refi_export import export_qdc
 
             msg = t("cli.wrote_qdc", path=target, codes=export_qdc(p, tmp))
     click.echo(msg)
@@ -121,7 +137,7 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
     Transcripts, codes (with their hierarchy) and codings with their coders come in, in one
     transaction; importing the same file again adds nothing.
     """
-    from mivcode.core.importers.refi_qda import import_qdpx as run
+    from mivcode.core.exchange.refi_import import import_qdpx as run
 
     with open_project(project) as p:
         r = run(p, file, coder=resolve_coder(coder))
@@ -139,7 +155,7 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
 @coder_option
 def codebook_import(project: str, file: str, coder: str | None) -> None:
     """Add the codes of a REFI-QDA codebook (.qdc) to a project; existing codes are kept."""
-    from mivcode.core.importers.refi_qda import import_qdc
+    from mivcode.core.exchange.refi_import import import_qdc
 
     with open_project(project) as p:
         r = import_qdc(p, file, coder=resolve_coder(coder))

@@ -8,11 +8,11 @@ import click
 from mivcode.cli.base import (
     coder_option, emit, json_option, main, open_project, project_argument, turn_code_arguments,
 )
-from mivcode.core.codebook import default_codebook_path, load_codebook, parse_codebook_text
+from mivcode.core.codebook import code_tree, default_codebook_path, load_codebook, parse_codebook_text
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input_text
-from mivcode.core.i18n import t
+from mivcode.core.i18n import language, t
 from mivcode.core.importers.batch import meta_from_mapping, parse_meta_flags
 
 
@@ -136,17 +136,10 @@ def codebook(project: str, as_json: bool) -> None:
         emit(({"id": c.id, "parent": c.parent, "label": c.label, "shortcut": c.shortcut, "color": c.color}
               for c in codes), True)
         return
-    children: dict[str | None, list] = {}
-    for c in codes:
-        children.setdefault(c.parent, []).append(c)
-
-    def walk(parent: str | None, depth: int) -> None:
-        for c in children.get(parent, []):
-            key = f"[{c.shortcut}]" if c.shortcut else "   "
-            click.echo(f"{'  ' * depth}{key} {c.id}  {c.label}  ({counts.get(c.id, 0)})")
-            walk(c.id, depth + 1)
-
-    walk(None, 0)
+    for row in code_tree(codes):
+        c = row.code
+        key = f"[{c.shortcut}]" if c.shortcut else "   "
+        click.echo(f"{'  ' * row.depth}{key} {c.id}  {c.label}  ({counts.get(c.id, 0)})")
 
 
 @main.command("codebook-check")
@@ -220,22 +213,19 @@ def redo(project: str, coder: str | None) -> None:
 def _step(project: str, coder: str | None, *, redo: bool) -> None:
     who = resolve_coder(coder)
     with open_project(project) as p:
-        op = p.redo(who) if redo else p.undo(who)
-    if op is None:
+        step = p.redo(who) if redo else p.undo(who)
+    if step is None:
         click.echo(t("cli.nothing_redo" if redo else "cli.nothing_undo", coder=who))
     else:
-        click.echo(t("cli.redone" if redo else "cli.undone", what=describe(op)))
+        click.echo(t("cli.redone" if redo else "cli.undone", what=_described(step)))
 
 
-def describe(op: dict) -> str:
-    kind = op["op"]
-    if kind in ("add_coding", "remove_coding"):
-        c = op["coding"]
-        verb = "code" if kind == "add_coding" else "uncode"
-        return f"{verb} {c['transcript']} {c['start']}-{c['end']} {c['code']}"
-    if kind == "batch":
-        return f"{len(op['ops'])} changes" + (f" ({op['label']})" if op.get("label") else "")
-    return kind.replace("_", " ")
+def _described(step) -> str:
+    """What undo/redo did, with the action that logged a batch (codebook, merge, consensus, …)."""
+    from mivcode.core.ops import Batch
+
+    op = step.op
+    return op.describe(language()) + (f" ({step.label})" if step.label and isinstance(op, Batch) else "")
 
 
 @main.command()

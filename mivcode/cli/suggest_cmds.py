@@ -134,7 +134,7 @@ def evaluate(project: str, coder: str, rules_only: bool, epochs: int, as_json: b
 @click.option("--coder", required=True, help="Coder name the codings are stored under.")
 def import_codings(project: str, csv_file: str, coder: str) -> None:
     """Load turn codings from a CSV with columns transcript,turn,code (one undoable action)."""
-    from mivcode.core.suggest.service import import_codings as run
+    from mivcode.core.exchange.codings_csv import import_codings as run
 
     with open_project(project) as p:
         n = run(p, csv_file, coder)

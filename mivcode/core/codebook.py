@@ -88,6 +88,39 @@ def descendants(codes: list[Code], code_id: str) -> set[str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class TreeRow:
+    code: Code
+    depth: int  # 0 for a theme
+    has_children: bool
+
+
+def code_tree(codes: list[Code]) -> list[TreeRow]:
+    """The codebook as a tree, depth first: each theme followed by its sub-codes, siblings in codebook order.
+
+    What the CLI prints, the codebook trees of Home and the codebook screen show, and the reports list.
+    A code whose parent is unknown is a theme; codes caught in a cycle (only a damaged file has one) come
+    last at the top level, so none is ever hidden. Iterative: a deep chain cannot overflow the stack.
+    """
+    ids = {c.id for c in codes}
+    children: dict[str | None, list[Code]] = {}
+    for c in codes:
+        children.setdefault(c.parent if c.parent in ids else None, []).append(c)
+    out: list[TreeRow] = []
+    seen: set[str] = set()
+    stack: list[tuple[Code, int]] = [(c, 0) for c in reversed(children.get(None, []))]
+    while stack:
+        c, depth = stack.pop()
+        if c.id in seen:
+            continue
+        seen.add(c.id)
+        kids = children.get(c.id, [])
+        out.append(TreeRow(c, depth, bool(kids)))
+        stack.extend((k, depth + 1) for k in reversed(kids))
+    out.extend(TreeRow(c, 0, False) for c in codes if c.id not in seen)
+    return out
+
+
 MAX_YAML_DEPTH = 64  # a codebook nests a few levels (patterns: list of lists of mappings); more is hostile
 
 

@@ -1,105 +1,68 @@
-"""Reversible operations: what every user action writes to the event log.
+"""Undo, redo and replay, read from the append-only event log.
 
-An action is a small JSON-able op (or a batch of ops). It is applied and
-logged in one transaction; undo applies its inverse and logs an `undo`
-event pointing at it; redo applies it again. Because the log is append-only
-and holds full before/after values, undo survives restarts and crashes and
-the log doubles as provenance for merges and audits.
+Every action is an op (`mivcode.core.ops`) applied and logged in one
+transaction as a `do` event; undo applies its inverse and logs an `undo` event
+pointing at it; redo applies it again. Because the log holds full before/after
+values, undo survives restarts and crashes, and the log doubles as provenance
+for merges and audits. Payloads are parsed only when they are used, so one
+damaged entry refuses only the step that needs it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from mivcode.core.model import Code, Coding
-from mivcode.core.store import codes as code_rows
-from mivcode.core.store import codings as coding_rows
-from mivcode.core.store import suggestions as suggestion_rows
-from mivcode.core.store import transcripts as transcript_rows
-from mivcode.core.store.connection import ProjectStore
+from mivcode.core.model import Event
+from mivcode.core.ops import Op, Replayed, from_json
 
-
-def coding_dict(c: Coding) -> dict:
-    d = asdict(c)
-    d.pop("turn", None)
-    return d
+STEPS = ("do", "undo", "redo")
 
 
-def code_dict(c: Code) -> dict:
-    d = asdict(c)
-    d.pop("line", None)
-    return d
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """One entry of an undo or redo stack: the event that did it, and what it did."""
+
+    event_id: int
+    payload: dict
+
+    @property
+    def op(self) -> Op:
+        return from_json(self.payload)
+
+    @property
+    def label(self) -> str | None:
+        """Which action logged it when not a plain edit: codebook, merge, adjudicate, consensus, …"""
+        return self.payload.get("label")
 
 
-def invert(op: dict) -> dict:
-    kind = op["op"]
-    if kind == "add_coding":
-        return {"op": "remove_coding", "coding": op["coding"]}
-    if kind == "remove_coding":
-        return {"op": "add_coding", "coding": op["coding"]}
-    if kind == "batch":
-        return {"op": "batch", "ops": [invert(o) for o in reversed(op["ops"])]}
-    if kind in ("set_coding_memo", "set_turn_memo", "put_code", "recode", "set_suggestion_status"):
-        return {**op, "old": op["new"], "new": op["old"]}
-    if kind == "settle":  # an adjudication decision marker: nothing in the tables to reverse
-        return dict(op)
-    raise ValueError(f"cannot invert op {kind!r}")
-
-
-def apply(store: ProjectStore, op: dict) -> None:
-    """Apply one op; must run inside `store.tx()`."""
-    kind = op["op"]
-    if kind == "batch":
-        for sub in op["ops"]:
-            apply(store, sub)
-    elif kind == "add_coding":
-        c = Coding(**op["coding"])
-        tid = _tid(store, c.transcript)
-        coding_rows.insert_coding(store, tid, c)
-    elif kind == "remove_coding":
-        coding_rows.delete_coding(store, op["coding"]["id"])
-    elif kind == "set_coding_memo":
-        coding_rows.set_coding_memo(store, op["coding_id"], op["new"])
-    elif kind == "set_turn_memo":
-        coding_rows.set_turn_memo(store, _tid(store, op["transcript"]), op["turn"], op["coder"], op["new"])
-    elif kind == "put_code":
-        if op["new"] is None:
-            code_rows.delete_code(store, op["old"]["id"])
-        else:
-            code_rows.upsert_code(store, Code(**op["new"]))
-    elif kind == "recode":
-        store.conn.executemany(
-            "UPDATE codings SET code_id = ? WHERE id = ?", [(op["new"], cid) for cid in op["ids"]]
-        )
-    elif kind == "set_suggestion_status":
-        suggestion_rows.set_status(store, _tid(store, op["transcript"]), op["turn"], op["code"], op["new"])
-    elif kind == "settle":
-        pass  # the decision lives in the event log (see mivcode.core.team.consensus)
-    else:
-        raise ValueError(f"unknown op {kind!r}")
-
-
-def _tid(store: ProjectStore, name: str) -> int:
-    tid = transcript_rows.transcript_id(store, name)
-    if tid is None:
-        raise ValueError(f"transcript {name!r} is gone")
-    return tid
-
-
-def stacks(store: ProjectStore, coder: str) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]]]:
-    """Replay the coder's log into (undo stack, redo stack) of (event id, op)."""
-    undo: list[tuple[int, dict]] = []
-    redo: list[tuple[int, dict]] = []
-    for e in coding_rows.events(store, coder, ("do", "undo", "redo")):
+def stacks(events: Iterable[Event]) -> tuple[list[Logged], list[Logged]]:
+    """Replay one coder's `do`/`undo`/`redo` events (in log order) into (undo stack, redo stack)."""
+    undo: list[Logged] = []
+    redo: list[Logged] = []
+    for e in events:
         if e.action == "do":
-            undo.append((e.id, e.payload))
+            undo.append(Logged(e.id, e.payload))
             redo.clear()
         elif e.action == "undo":
-            if undo and undo[-1][0] == e.undoes:
-                _, op = undo.pop()
-                redo.append((e.id, op))
+            if undo and undo[-1].event_id == e.undoes:
+                redo.append(Logged(e.id, undo.pop().payload))
         elif e.action == "redo":
-            if redo and redo[-1][0] == e.undoes:
-                _, op = redo.pop()
-                undo.append((e.id, op))
+            if redo and redo[-1].event_id == e.undoes:
+                undo.append(Logged(e.id, redo.pop().payload))
     return undo, redo
+
+
+def replay(events: Iterable[Event]) -> Replayed:
+    """The codings and turn memos a log adds up to, from its first event on.
+
+    An undo event's payload is the inverse it applied, so every `do`, `undo`
+    and `redo` simply applies its payload. The crash harness and the state
+    machine test compare this with the file: a change never lands without its
+    log entry, nor the entry without the change.
+    """
+    state = Replayed()
+    for e in events:
+        if e.action in STEPS:
+            from_json(e.payload).replay(state)
+    return state

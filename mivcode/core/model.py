@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mivcode.core.spans import turn_at
+
 GROUPS = ("studenten", "medewerkers")
 ORIGINS = ("manual", "suggestion", "import", "merge", "consensus")
 Origin = Literal["manual", "suggestion", "import", "merge", "consensus"]
@@ -67,11 +69,8 @@ class Transcript:
         return self.text[turn.start : turn.end]
 
     def turn_at(self, offset: int) -> Turn | None:
-        """The turn that holds `offset`, or the nearest turn starting after it."""
-        for t in self.turns:
-            if offset < t.end or (t.start == t.end == offset):
-                return t
-        return self.turns[-1] if self.turns else None
+        """The turn that holds `offset`, or the nearest turn starting after it (see `spans.turn_at`)."""
+        return turn_at(self.turns, offset)
 
     @property
     def words(self) -> int:

@@ -3,25 +3,38 @@
 Every public method that changes something is one transaction that also
 appends to the event log, so the CLI, the TUI and scripts get the same
 guarantees (committed at once, undoable, auditable) without knowing SQL.
+Undoable changes are ops (`mivcode.core.ops`) and all go through `apply`,
+which also drops the caches an op touches; the engines, team work and
+exchange above this module use only its public methods and `bulk` reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mivcode.core import history
+from mivcode.core import history, ops
+from mivcode.core.clock import now_iso
 from mivcode.core.codebook import Codebook, descendants, load_codebook, validate_structure
 from mivcode.core.errors import InputError, ProjectError
 from mivcode.core.importers.batch import plan_import
 from mivcode.core.model import Code, Coding, Suggestion, Transcript, TranscriptMeta, Turn
+from mivcode.core.ops import (
+    AddCoding, Batch, Op, PutCode, Recode, RemoveCoding, SetCodingMemo, SetSuggestionStatus, SetTurnMemo, Touches,
+)
 from mivcode.core.spans import turn_end, turns_touched
 from mivcode.core.store import codes as code_rows
 from mivcode.core.store import codings as coding_rows
+from mivcode.core.store import exports as export_rows
 from mivcode.core.store import suggestions as suggestion_rows
+from mivcode.core.store import team as team_rows
 from mivcode.core.store import transcripts as transcript_rows
-from mivcode.core.store.connection import ProjectStore, now_iso
+from mivcode.core.store.bulk import BulkReads
+from mivcode.core.store.connection import ProjectStore
+from mivcode.core.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from mivcode.core.store.writer import Writer
 
 
 @dataclass(slots=True)
@@ -73,6 +86,17 @@ class Project:
     def open(cls, path: str | Path, *, readonly: bool = False) -> "Project":
         return cls(ProjectStore(path, readonly=readonly))
 
+    @staticmethod
+    def is_older_schema(path: str | Path) -> bool:
+        """A mivcode project written by an older mivcode: reading it takes an upgraded copy (`copy_file`)."""
+        header = team_rows.raw_header(str(path))
+        return bool(header and header[0] == APPLICATION_ID and 0 < header[1] < SCHEMA_VERSION)
+
+    @staticmethod
+    def copy_file(path: str | Path, target: str | Path) -> None:
+        """Copy a project with SQLite's online backup (consistent even while another process writes)."""
+        team_rows.snapshot(str(path), str(target))
+
     @property
     def path(self) -> Path:
         return self.store.path
@@ -80,6 +104,30 @@ class Project:
     @property
     def readonly(self) -> bool:
         return self.store.readonly
+
+    @property
+    def readonly_reason(self) -> str | None:
+        return self.store.readonly_reason
+
+    @property
+    def bulk(self) -> BulkReads:
+        """Whole tables as plain rows for team work and exchange (read-only; see `store.bulk`)."""
+        return BulkReads(self.store)
+
+    def meta(self, key: str) -> str | None:
+        """A value of the file's own metadata (created_at, created_with, written_with)."""
+        return self.store.meta(key)
+
+    def schema_version(self) -> int:
+        return self.store.schema_version()
+
+    def problems(self, *, quick: bool = False, foreign_keys: bool = True) -> list[str]:
+        """What SQLite's integrity (`quick`: quick_check) and foreign-key checks find (nothing, for a sound file)."""
+        return self.store.problems(quick=quick, foreign_keys=foreign_keys)
+
+    def damage(self, exc: Exception) -> str | None:
+        """Why a failing read means a damaged file, or None when the file checks out (then it is a bug)."""
+        return self.store.damage(exc)
 
     def close(self) -> None:
         self.store.close()
@@ -106,9 +154,6 @@ class Project:
     def code_counts(self) -> dict[str, int]:
         return code_rows.coding_counts(self.store)
 
-    def _invalidate_codes(self) -> None:
-        self._codes = None
-
     def apply_codebook(
         self, book: Codebook, *, merge_into: dict[str, str] | None = None, coder: str | None = None
     ) -> CodebookChange:
@@ -122,7 +167,7 @@ class Project:
         new = {c.id: c for c in book.codes}
         counts = self.code_counts()
         change = CodebookChange()
-        ops: list[dict] = []
+        todo: list[Op] = []
         for old_id, target in merge_into.items():
             if old_id not in current:
                 raise InputError(f"--merge {old_id}={target}: the project has no code '{old_id}'")
@@ -133,7 +178,7 @@ class Project:
                 continue
             if code_id in merge_into:
                 ids = [c.id for c in coding_rows.list_codings(self.store, codes=[code_id])]
-                ops.extend(self._recode_ops(code_id, merge_into[code_id], ids))
+                todo.extend(self._recode_ops(code_id, merge_into[code_id], ids))
                 change.merged[code_id] = merge_into[code_id]
             elif counts.get(code_id):
                 raise InputError(
@@ -145,18 +190,18 @@ class Project:
             old = current.get(c.id)
             if old is None:
                 change.added.append(c.id)
-            elif history.code_dict(old) != history.code_dict(c):
+            elif ops.code_dict(old) != ops.code_dict(c):
                 change.updated.append(c.id)
             else:
                 continue
-            ops.append({"op": "put_code", "old": history.code_dict(old) if old else None, "new": history.code_dict(c)})
+            todo.append(PutCode(old, c))
         for code_id in change.removed:
-            ops.append({"op": "put_code", "old": history.code_dict(current[code_id]), "new": None})
-        if ops:
-            self._do(coder, {"op": "batch", "ops": ops}, label="codebook")
+            todo.append(PutCode(current[code_id], None))
+        if todo:
+            self.apply(Batch(tuple(todo)), coder, label="codebook")
         return change
 
-    def _recode_ops(self, source: str, target: str, coding_ids: list[int]) -> list[dict]:
+    def _recode_ops(self, source: str, target: str, coding_ids: list[int]) -> list[Op]:
         """Move codings to another code; a coding that would duplicate one already there is removed instead."""
         existing = {
             (c.transcript, c.start, c.end, c.coder) for c in coding_rows.list_codings(self.store, codes=[target])
@@ -167,10 +212,10 @@ class Project:
             if c is None:
                 continue
             (drop if (c.transcript, c.start, c.end, c.coder) in existing else move).append(c)
-        ops: list[dict] = [{"op": "remove_coding", "coding": history.coding_dict(c)} for c in drop]
+        out: list[Op] = [RemoveCoding(c) for c in drop]
         if move:
-            ops.append({"op": "recode", "ids": [c.id for c in move], "old": source, "new": target})
-        return ops
+            out.append(Recode(tuple(c.id for c in move), source, target))
+        return out
 
     def save_code(self, code: Code, coder: str | None) -> None:
         """Add or edit one code (from the codebook screen)."""
@@ -182,8 +227,7 @@ class Project:
         if shortcut_owner:
             raise InputError(f"shortcut '{code.shortcut}' is already used by '{shortcut_owner}'")
         old = next((c for c in self.codes() if c.id == code.id), None)
-        self._do(coder, {"op": "put_code", "old": history.code_dict(old) if old else None,
-                         "new": history.code_dict(code)}, label="codebook")
+        self.apply(PutCode(old, code), coder, label="codebook")
 
     def merge_codes(self, source: str, target: str, coder: str | None) -> int:
         """Merge `source` into `target`: its codings move, its children move up, the code goes."""
@@ -193,13 +237,12 @@ class Project:
         if target in descendants(self.codes(), source):
             raise InputError(f"cannot merge '{source}' into its own sub-code '{target}'")
         ids = [c.id for c in coding_rows.list_codings(self.store, codes=[source])]
-        ops = self._recode_ops(source, target, ids)
+        todo = self._recode_ops(source, target, ids)
         for child in self.codes():
             if child.parent == source:
-                moved = Code(**{**history.code_dict(child), "parent": tgt.id})
-                ops.append({"op": "put_code", "old": history.code_dict(child), "new": history.code_dict(moved)})
-        ops.append({"op": "put_code", "old": history.code_dict(src), "new": None})
-        self._do(coder, {"op": "batch", "ops": ops}, label="codebook")
+                todo.append(PutCode(child, Code(**{**ops.code_dict(child), "parent": tgt.id})))
+        todo.append(PutCode(src, None))
+        self.apply(Batch(tuple(todo)), coder, label="codebook")
         return len(ids)
 
     # -- transcripts -----------------------------------------------------------
@@ -236,6 +279,22 @@ class Project:
         with self.store.tx():
             transcript_rows.update_meta(self.store, tid, meta)
             coding_rows.append_event(self.store, coder, "meta", {"transcript": name, "meta": meta.as_dict()})
+
+    def refi_guids(self) -> dict[str, str]:
+        """REFI-QDA code guid → our code id, kept so that importing the same file twice changes nothing."""
+        return export_rows.refi_guids(self.store)
+
+    def save_refi_guids(self, mapping: dict[str, str]) -> None:
+        with self.store.tx():
+            export_rows.save_refi_guids(self.store, mapping)
+
+    def refi_source_guids(self) -> dict[str, str]:
+        """Transcript content hash → the REFI-QDA source guid it came under, as the other tool spelled it."""
+        return export_rows.refi_source_guids(self.store)
+
+    def save_refi_source_guids(self, mapping: dict[str, str]) -> None:
+        with self.store.tx():
+            export_rows.save_refi_source_guids(self.store, mapping)
 
     def transcript_names(self) -> list[str]:
         return transcript_rows.transcript_names(self.store)
@@ -280,9 +339,10 @@ class Project:
         """(transcript id, text length, turns) without loading the text again on every toggle."""
         layout = self._layout.get(name)
         if layout is None:
-            t = self.transcript(name)
-            assert t.id is not None
-            layout = self._layout[name] = (t.id, len(t.text), t.turns)
+            layout = transcript_rows.layout(self.store, name)
+            if layout is None:
+                raise InputError(f"unknown transcript '{name}' (see `mivcode transcripts`)")
+            self._layout[name] = layout
         return layout
 
     def _turn_in(self, name: str, index: int) -> tuple[int, int, Turn]:
@@ -307,7 +367,12 @@ class Project:
         if code is not None:
             self.code(code)
             codes = [code, *sorted(descendants(self.codes(), code))] if include_subcodes else [code]
-        return coding_rows.list_codings(self.store, coder=coder, transcript=transcript, codes=codes)
+        found = coding_rows.list_codings(self.store, coder=coder, transcript=transcript, codes=codes)
+        for c in found:  # each coding's first turn, by the one rule (`spans`); None when it lies in a label
+            turns = self._layout_of(c.transcript)[2]
+            touched = turns_touched(turns, c.start, c.end)
+            c.turn = turns[touched[0]].index if touched else None
+        return found
 
     def add_coding(
         self, transcript: str, turn: int, code: str, coder: str, *, start: int | None = None, end: int | None = None,
@@ -323,21 +388,17 @@ class Project:
         assert end is not None
         if not (0 <= start < end <= length):
             raise InputError(f"span {start}-{end} is outside transcript '{transcript}' (0-{length})")
-        if not (u.start <= start < max(u.end, u.start + 1)):
+        if not (u.start <= start < turn_end(u)):
             raise InputError(f"span {start}-{end} does not start in turn {turn} ({u.start}-{u.end})")
         if coding_rows.find_coding(self.store, tid, start, end, code, coder) is not None:
             raise InputError(f"turn {turn} of '{transcript}' is already coded '{code}' by {coder} at {start}-{end}")
         coding = Coding(transcript, start, end, code, coder, origin, memo or None, now_iso())
-        op: dict = {"op": "add_coding", "coding": history.coding_dict(coding)}
-        settled = self._settled_by(transcript, start, end, code)
-        if settled:  # coding by hand what was suggested is accepting it: the ▶ goes, and undo brings it back
-            op = {"op": "batch", "ops": [op, *settled]}
-        self._do(coder, op)
-        coding.id = (op["ops"][0] if op["op"] == "batch" else op)["coding"]["id"]
+        # coding by hand what was suggested is accepting it: the ▶ goes, and undo brings it back
+        self.apply(ops.batch([AddCoding(coding), *self._settled_by(transcript, start, end, code)]), coder)
         coding.turn = turn
         return coding
 
-    def _settled_by(self, transcript: str, start: int, end: int, code: str) -> list[dict]:
+    def _settled_by(self, transcript: str, start: int, end: int, code: str) -> list[Op]:
         """Status ops that mark the open suggestions of `code` on the turns [start, end) touches as accepted."""
         _, _, turns = self._layout_of(transcript)
         touched = turns_touched(turns, start, end)
@@ -345,18 +406,16 @@ class Project:
             return []
         found = suggestion_rows.list_suggestions(self.store, transcript=transcript, status="open", code=code,
                                                  turns=(turns[touched[0]].index, turns[touched[-1]].index))
-        return [{"op": "set_suggestion_status", "transcript": transcript, "turn": s.turn, "code": code,
-                 "old": "open", "new": "accepted"} for s in found]
+        return [SetSuggestionStatus(transcript, s.turn, code, "open", "accepted") for s in found]
 
     def remove_codings(self, transcript: str, turn: int, code: str, coder: str) -> int:
         """Remove this coder's codings of `code` that overlap the turn; returns how many."""
         tid, _, u = self._turn_in(transcript, turn)
         self.code(code)
-        ids = coding_rows.codings_in_turn(self.store, tid, u.start, max(u.end, u.start + 1), code, coder)
+        ids = coding_rows.codings_in_turn(self.store, tid, u.start, turn_end(u), code, coder)
         if not ids:
             return 0
-        ops = [{"op": "remove_coding", "coding": history.coding_dict(coding_rows.get_coding(self.store, i))} for i in ids]
-        self._do(coder, ops[0] if len(ops) == 1 else {"op": "batch", "ops": ops})
+        self.apply(ops.batch([RemoveCoding(coding_rows.get_coding(self.store, i)) for i in ids]), coder)
         return len(ids)
 
     def toggle_code(self, transcript: str, turn: int, code: str, coder: str) -> bool:
@@ -370,7 +429,7 @@ class Project:
         c = coding_rows.get_coding(self.store, coding_id)
         if c is None:
             raise InputError(f"no coding with id {coding_id}")
-        self._do(coder, {"op": "set_coding_memo", "coding_id": coding_id, "old": c.memo, "new": memo or None})
+        self.apply(SetCodingMemo(coding_id, c.memo, memo or None), coder)
 
     def turn_memo(self, transcript: str, turn: int, coder: str) -> str | None:
         return coding_rows.get_turn_memo(self.store, self._tid(transcript), turn, coder)
@@ -381,8 +440,7 @@ class Project:
         old = coding_rows.get_turn_memo(self.store, t.id, turn, coder)
         if (old or None) == (memo or None):
             return
-        self._do(coder, {"op": "set_turn_memo", "transcript": transcript, "turn": turn, "coder": coder,
-                         "old": old, "new": memo or None})
+        self.apply(SetTurnMemo(transcript, turn, coder, old, memo or None), coder)
 
     def memos(self, transcript: str | None = None):
         return coding_rows.list_memos(self.store, transcript)
@@ -393,6 +451,33 @@ class Project:
                     code: str | None = None) -> list[Suggestion]:
         return suggestion_rows.list_suggestions(self.store, transcript=transcript, status=status, turn=turn,
                                                 code=code)
+
+    def store_suggestions(self, transcript: str, changed: list[Suggestion], keep: set[tuple[int, str]],
+                          state: tuple[str, str]) -> None:
+        """A recompute's result for one transcript, in one transaction: `changed` upserted (a rejected one
+        with unchanged evidence stays rejected), open ones not in `keep` (turn, code) dropped, and the
+        engine's `state` (key, value) recorded so an unchanged transcript is not recomputed."""
+        tid = self._tid(transcript)
+        with self.store.tx():
+            for s in changed:
+                suggestion_rows.upsert_suggestion(self.store, tid, s)
+            suggestion_rows.delete_suggestions(self.store, tid, keep)
+            suggestion_rows.set_state(self.store, *state)
+
+    def suggest_state(self, key: str) -> str | None:
+        return suggestion_rows.get_state(self.store, key)
+
+    def stored_model(self, name: str) -> tuple[bytes, dict] | None:
+        """A trained model kept in the project: (data, meta), or None."""
+        return suggestion_rows.load_model(self.store, name)
+
+    def save_model(self, name: str, data: bytes, meta: dict, coder: str | None) -> None:
+        with self.store.tx():
+            suggestion_rows.save_model(self.store, name, data, meta, coder)
+
+    def has_coding(self, transcript: str, start: int, end: int, code: str, coder: str) -> bool:
+        tid, _, _ = self._layout_of(transcript)
+        return coding_rows.find_coding(self.store, tid, start, end, code, coder) is not None
 
     def suggestion_counts(self, transcript: str, *, status: str | None = "open", coder: str | None = None
                           ) -> dict[int, int]:
@@ -443,100 +528,115 @@ class Project:
         again: the suggestion is only marked accepted, so one incident is counted once.
         """
         s = self._suggestion(transcript, turn, code)
-        ops: list[dict] = [{"op": "set_suggestion_status", "transcript": transcript, "turn": turn, "code": code,
-                            "old": s.status, "new": "accepted"}]
+        todo: list[Op] = [SetSuggestionStatus(transcript, turn, code, s.status, "accepted")]
         coding = self._suggested_coding(transcript, s, coder)
         if coding is not None:
-            ops.append({"op": "add_coding", "coding": history.coding_dict(coding)})
-        self._do(coder, {"op": "batch", "ops": ops})
+            todo.append(AddCoding(coding))
+        self.apply(Batch(tuple(todo)), coder)
         return coding
 
     def _suggested_coding(self, transcript: str, s: Suggestion, coder: str) -> Coding | None:
         """The coding accepting `s` adds, or None when the coder's codings already touch its turn with its code."""
         tid, _, u = self._turn_in(transcript, s.turn)
-        if coding_rows.codings_in_turn(self.store, tid, u.start, max(u.end, u.start + 1), s.code, coder):
+        if coding_rows.codings_in_turn(self.store, tid, u.start, turn_end(u), s.code, coder):
             return None
         return Coding(transcript, s.start, s.end, s.code, coder, "suggestion", None, now_iso())
 
     def reject_suggestion(self, transcript: str, turn: int, code: str, coder: str) -> None:
         s = self._suggestion(transcript, turn, code)
-        self._do(coder, {"op": "set_suggestion_status", "transcript": transcript, "turn": turn, "code": code,
-                         "old": s.status, "new": "rejected"})
+        self.apply(SetSuggestionStatus(transcript, turn, code, s.status, "rejected"), coder)
 
     def accept_all(self, transcript: str, threshold: float, coder: str) -> int:
         """Accept every open suggestion at or above `threshold` in one undoable step."""
-        ops: list[dict] = []
+        todo: list[Op] = []
         for s in self.suggestions(transcript, status="open"):
             if s.score < threshold:
                 continue
-            ops.append({"op": "set_suggestion_status", "transcript": transcript, "turn": s.turn, "code": s.code,
-                        "old": "open", "new": "accepted"})
+            todo.append(SetSuggestionStatus(transcript, s.turn, s.code, "open", "accepted"))
             c = self._suggested_coding(transcript, s, coder)
             if c is not None:
-                ops.append({"op": "add_coding", "coding": history.coding_dict(c)})
-        if ops:
-            self._do(coder, {"op": "batch", "ops": ops})
-        return sum(1 for o in ops if o["op"] == "set_suggestion_status")
+                todo.append(AddCoding(c))
+        if todo:
+            self.apply(Batch(tuple(todo)), coder)
+        return sum(1 for o in todo if isinstance(o, SetSuggestionStatus))
 
-    # -- undo / redo ------------------------------------------------------------
+    # -- the one door for changes, and undo / redo --------------------------------
 
-    def _do(self, coder: str | None, op: dict, label: str = "do") -> None:
-        """Apply an op and log it, in one transaction. Codebook ops also log under `label` for provenance."""
+    def apply(self, op: Op, coder: str | None, *, label: str | None = None) -> Op:
+        """Apply an op and log it, in one transaction: every change to a project comes through here.
+
+        `label` names the action in the log when it is not a plain edit (codebook, merge, adjudicate, …).
+        Returns the op, with the ids the store gave new codings. Caches the op touches are dropped.
+        """
+        try:
+            with self.store.tx():
+                op.apply(Writer(self.store))
+                coding_rows.append_event(self.store, coder, "do", ops.to_json(op, label))
+        finally:
+            self._forget(op.touches)
+        return op
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several calls that must land together or not at all (an import that adds codes, transcripts
+        and codings): one BEGIN IMMEDIATE … COMMIT around them. On failure every cache is dropped, since
+        what was read inside may have been rolled back."""
+        try:
+            with self.store.tx():
+                yield
+        except BaseException:
+            self._forget(Touches.EVERYTHING)
+            raise
+
+    def log(self, coder: str | None, action: str, payload: dict) -> None:
+        """Record provenance that changes nothing undoable (a merge's source files)."""
         with self.store.tx():
-            if op["op"] == "add_coding" and op["coding"].get("id") is None:
-                c = Coding(**op["coding"])
-                op["coding"]["id"] = coding_rows.insert_coding(self.store, self._tid(c.transcript), c)
-            elif op["op"] == "batch":
-                for sub in op["ops"]:
-                    if sub["op"] == "add_coding" and sub["coding"].get("id") is None:
-                        c = Coding(**sub["coding"])
-                        sub["coding"]["id"] = coding_rows.insert_coding(self.store, self._tid(c.transcript), c)
-                    else:
-                        history.apply(self.store, sub)
-            else:
-                history.apply(self.store, op)
-            coding_rows.append_event(self.store, coder, "do", {**op, "label": label} if label != "do" else op)
-        if label == "codebook" or _touches_codes(op):
-            self._invalidate_codes()
+            coding_rows.append_event(self.store, coder, action, payload)
 
-    def undo(self, coder: str) -> dict | None:
-        """Undo this coder's last action (also after a restart). Returns the op undone, or None."""
+    def _forget(self, touched: Touches) -> None:
+        if touched & Touches.CODES:
+            self._codes = None
+        if touched & Touches.TRANSCRIPTS:
+            self._layout.clear()
+
+    def undo(self, coder: str) -> history.Logged | None:
+        """Undo this coder's last action (also after a restart). Returns what was undone (its op and
+        label), or None."""
         return self._step(coder, "undo")
 
-    def redo(self, coder: str) -> dict | None:
-        """Redo what this coder last undid. Returns the op redone, or None."""
+    def redo(self, coder: str) -> history.Logged | None:
+        """Redo what this coder last undid. Returns what was redone, or None."""
         return self._step(coder, "redo")
 
-    def _step(self, coder: str, action: str) -> dict | None:
-        undo, redo = history.stacks(self.store, coder)
+    def undoable(self, coder: str) -> list[history.Logged]:
+        """This coder's actions still in force, oldest first (the undo stack)."""
+        return self._stacks(coder)[0]
+
+    def _stacks(self, coder: str) -> tuple[list[history.Logged], list[history.Logged]]:
+        return history.stacks(coding_rows.events(self.store, coder, history.STEPS))
+
+    def _step(self, coder: str, action: str) -> history.Logged | None:
+        undo, redo = self._stacks(coder)
         stack = undo if action == "undo" else redo
         if not stack:
             return None
-        event_id, op = stack[-1]
+        entry = stack[-1]
+        op: Op | None = None
         try:
-            plain = _strip_label(op)
-            todo = history.invert(plain) if action == "undo" else plain
+            op = entry.op
+            todo = op.inverse() if action == "undo" else op
             with self.store.tx():
-                history.apply(self.store, todo)
-                coding_rows.append_event(self.store, coder, action, todo, undoes=event_id)
+                todo.apply(Writer(self.store))
+                coding_rows.append_event(self.store, coder, action, ops.to_json(todo), undoes=entry.event_id)
         except (KeyError, TypeError, ValueError) as exc:
             # a hand-edited or damaged log entry: refuse this step rather than guess
             raise ProjectError(
-                f"{self.path}: cannot {action} event {event_id}: its log entry is damaged ({exc.__class__.__name__})"
+                f"{self.path}: cannot {action} event {entry.event_id}: its log entry is damaged "
+                f"({exc.__class__.__name__})"
             ) from None
-        if _touches_codes(op):
-            self._invalidate_codes()
-        return op
+        finally:
+            self._forget(op.touches if op is not None else Touches.EVERYTHING)
+        return entry
 
     def events(self, coder: str | None = None):
         return coding_rows.events(self.store, coder)
-
-
-def _strip_label(op: dict) -> dict:
-    return {k: v for k, v in op.items() if k != "label"}
-
-
-def _touches_codes(op: dict) -> bool:
-    if op["op"] == "batch":
-        return any(_touches_codes(o) for o in op["ops"])
-    return op["op"] == "put_code"

@@ -54,7 +54,7 @@ class MivApp(App):
             self.set_keymap(self.settings.keymap)
         self.push_screen(HomeScreen())
         if self.project.readonly:
-            reason = getattr(self.project.store, "readonly_reason", None)
+            reason = self.project.readonly_reason
             self.notify(t("app.readonly") + (f" ({reason})" if reason else ""), severity="warning", timeout=10)
         if not self.coder:
             self.ask_coder(first=True)

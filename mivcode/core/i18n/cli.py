@@ -60,6 +60,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "memo set on {transcript} turn {turn} ({coder})"),
     "cli.memo_cleared": ("memo gewist bij {transcript} beurt {turn} ({coder})",
                          "memo cleared on {transcript} turn {turn} ({coder})"),
+    # the short phrase of each undoable operation, for the undo/redo lines (core/ops.py)
+    "op.add_coding": ("code {code} op {transcript}", "code {code} on {transcript}"),
+    "op.remove_coding": ("code {code} verwijderd", "code {code} removed"),
+    "op.set_suggestion_status": ("suggestie {code}", "suggestion {code}"),
+    "op.set_coding_memo": ("memo bij codering", "memo on coding"),
+    "op.set_turn_memo": ("memo bij beurt {turn}", "memo on turn {turn}"),
+    "op.batch": ("{n} wijzigingen", "{n} changes"),
+    "op.put_code": ("codeboek", "codebook"),
+    "op.recode": ("codes samengevoegd", "codes merged"),
+    "op.settle": ("beslissing over {transcript} beurt {turn}", "decision on {transcript} turn {turn}"),
     "cli.undone": ("ongedaan gemaakt: {what}", "undone: {what}"),
     "cli.redone": ("opnieuw gedaan: {what}", "redone: {what}"),
     "cli.nothing_undo": ("niets ongedaan te maken voor {coder}", "nothing to undo for {coder}"),
@@ -122,6 +132,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.wrote_xlsx": ("{path} geschreven: {sheets} tabbladen, {segments} fragmenten ({layer})",
                        "wrote {path}: {sheets} sheets, {segments} segments ({layer})"),
     "cli.wrote_csv": ("{path} geschreven: {rows} rijen ({layer})", "wrote {path}: {rows} rows ({layer})"),
+    "cli.wrote_taguette": ("{path} geschreven: {codes} codes als Taguette-tags",
+                           "wrote {path}: {codes} codes as Taguette tags"),
     "cli.wrote_qdpx": ("{path} geschreven: {transcripts} transcripten, {codes} codes, {codings} coderingen "
                        "in {selections} selecties",
                        "wrote {path}: {transcripts} transcripts, {codes} codes, {codings} codings "

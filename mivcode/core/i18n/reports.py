@@ -96,6 +96,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx.about_title": ("MIV mbo — {project}", "MIV mbo — {project}"),
     "xlsx.made_value": ("{time} UTC, mivcode {version}", "{time} UTC, mivcode {version}"),
     # -- REFI-QDA exchange (.qdpx/.qdc for ATLAS.ti, MAXQDA, NVivo): written in Dutch, the codebook's language
+    "refi.cases_parent": ("Casussen", "Cases"),
+    "refi.cases_description": (
+        "Eén code per casus, met de guid van die casus, die het hele transcript codeert: zo koppelen "
+        "QualCoder en NVivo een casus aan zijn documenten. Niet om mee te coderen.",
+        "One code per case, with the case's guid, coding the whole transcript: this is how QualCoder and "
+        "NVivo link a case to its documents. Not for coding."),
     "refi.variable.institution": ("Instelling", "Institution"),
     "refi.variable.group": ("Groep", "Group"),
     "refi.variable.leerweg": ("Leerweg", "Pathway"),

@@ -115,16 +115,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coding.selection": ("selectie: {n} tekens", "selection: {n} characters"),
     "coding.jumped": ("Treffer {i}/{n}", "Hit {i}/{n}"),
     "coding.no_hits": ("Geen zoektreffers; zoek eerst met /.", "No search hits; search first with /."),
-    # -- op descriptions (status line after undo/redo)
-    "op.add_coding": ("code {code} op {transcript}", "code {code} on {transcript}"),
-    "op.remove_coding": ("code {code} verwijderd", "code {code} removed"),
-    "op.set_suggestion_status": ("suggestie {code}", "suggestion {code}"),
-    "op.set_coding_memo": ("memo bij codering", "memo on coding"),
-    "op.set_turn_memo": ("memo bij beurt {turn}", "memo on turn {turn}"),
-    "op.batch": ("{n} wijzigingen", "{n} changes"),
-    "op.put_code": ("codeboek", "codebook"),
-    "op.recode": ("codes samengevoegd", "codes merged"),
-    "op.other": ("{op}", "{op}"),
+    # (what undo/redo did is said by each op: mivcode.core.ops)
     # -- filter dialog
     "filter.title": ("Beurten filteren", "Filter turns"),
     "filter.all": ("Alle beurten", "All turns"),

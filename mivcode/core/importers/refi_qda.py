@@ -1,11 +1,13 @@
-"""REFI-QDA import: `.qdpx` projects and `.qdc` codebooks from ATLAS.ti, MAXQDA, NVivo, QualCoder, Taguette.
+"""REFI-QDA parsing: `.qdpx` projects and `.qdc` codebooks from ATLAS.ti, MAXQDA, NVivo, QualCoder, Taguette.
 
-Safety first, because these files come from outside:
+This module turns the bytes of such a file into plain dataclasses (codes,
+transcripts, codings placed on our text, memos); `mivcode.core.exchange.refi_import`
+writes them into a project. Safety first, because these files come from outside:
 - XML is parsed with defusedxml (no DTDs, no entities, no external references);
 - the zip is never extracted: members are read in memory, by name, with a
   cap on declared and actual sizes (zip bombs) — a member name like
   `../../x` is simply a name we never resolve against the disk;
-- the whole import is one transaction: a broken file changes nothing.
+- the whole file is parsed and checked before the project is touched.
 
 Tools differ: `Sources/` or `sources/`, a `.qde` named after the project,
 `plainTextPath` with or without `internal://`, a BOM before the text (the
@@ -13,9 +15,6 @@ positions then count from after it), NVivo's rich-text-only sources. Text
 becomes our canonical layout (one `Speaker: utterance` line per turn, or one
 paragraph per turn with speaker "Onbekend" when the text has no labels), and
 every selection's positions are mapped from the tool's text to ours.
-
-Codes get stable ids (slug of the name); the REFI guid → id mapping is kept
-in the project so importing the same file again adds nothing.
 """
 
 from __future__ import annotations
@@ -33,13 +32,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
-from mivcode.core.codebook import COLOR_RE, ID_RE, RESERVED_SHORTCUTS, Codebook, validate_structure
+from mivcode.core.clock import now_iso
+from mivcode.core.codebook import COLOR_RE, RESERVED_SHORTCUTS
 from mivcode.core.errors import InputError
-from mivcode.core.files import read_input
 from mivcode.core.importers.turn_builder import content_hash, split_speaker
 from mivcode.core.model import ORIGINS, STANDARD_META, Code, Transcript, TranscriptMeta, Turn
-from mivcode.core.store import exports as export_rows
-from mivcode.core.store.connection import now_iso
+from mivcode.core.spans import turn_at
 
 MAX_MEMBER_BYTES = 64 * 2**20  # one .qde or source text
 MAX_TOTAL_BYTES = 512 * 2**20  # everything we read from one archive
@@ -55,15 +53,41 @@ _META_NAMES = {
 
 
 @dataclass(slots=True)
-class RefiImportReport:
-    transcripts_added: list[str] = field(default_factory=list)
-    transcripts_existing: list[str] = field(default_factory=list)
-    codes_added: list[str] = field(default_factory=list)
-    codes_existing: int = 0
-    codings_added: int = 0
-    codings_existing: int = 0
-    memos_added: int = 0
-    warnings: list[str] = field(default_factory=list)
+class RefiCoding:
+    """A coding of a source, placed on our canonical text."""
+
+    start: int
+    end: int
+    code_guid: str  # a code of the file's codebook
+    coder: str
+    origin: str
+    memo: str | None
+    created_at: str
+
+
+@dataclass(slots=True)
+class RefiTurnMemo:
+    turn: int
+    coder: str
+    text: str
+
+
+@dataclass(slots=True)
+class RefiSource:
+    """One text source: the transcript as we lay it out (named as in the other tool), its codings and memos."""
+
+    transcript: Transcript
+    guid_spelling: str = ""  # the source's guid as the other tool wrote it, given back on our export
+    codings: list[RefiCoding] = field(default_factory=list)
+    memos: list[RefiTurnMemo] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RefiProject:
+    codes: list[RefiCode]
+    sidecar_codes: dict  # code guid → our full code record, when the file is our own export
+    sources: list[RefiSource]
+    warnings: list[str]
 
 
 # -- reading the archive safely ----------------------------------------------------------
@@ -183,20 +207,22 @@ def slugify(name: str) -> str:
 
 
 @dataclass(slots=True)
-class _RefiCode:
+class RefiCode:
     guid: str
     name: str
     parent_guid: str | None
     color: str | None
     description: str
+    spelling: str = ""  # the guid as the tool wrote it (MAXQDA: upper case); our export writes it back
+    codable: bool = True
 
 
 MAX_CODE_DEPTH = 64
 
 
-def _walk_codes(codes_el: Element | None, where: str = "codebook") -> list[_RefiCode]:
+def _walk_codes(codes_el: Element | None, where: str = "codebook") -> list[RefiCode]:
     """Depth-first, parents before children; iterative, and refusing absurd nesting."""
-    out: list[_RefiCode] = []
+    out: list[RefiCode] = []
     if codes_el is None:
         return out
     stack: list[tuple[Element, str | None, int]] = [(el, None, 1) for el in reversed(_children(codes_el, "Code"))]
@@ -207,8 +233,9 @@ def _walk_codes(codes_el: Element | None, where: str = "codebook") -> list[_Refi
         guid = _guid(el.get("guid"))
         if not guid:
             continue
-        out.append(_RefiCode(guid, " ".join((el.get("name") or "").split()) or guid, parent, el.get("color"),
-                             _text_of(_child(el, "Description"))))
+        out.append(RefiCode(guid, " ".join((el.get("name") or "").split()) or guid, parent, el.get("color"),
+                            _text_of(_child(el, "Description")), _spelling(el.get("guid")),
+                            (el.get("isCodable") or "true").strip().lower() not in ("false", "0")))
         stack.extend((c, guid, depth + 1) for c in reversed(_children(el, "Code")))
     return out
 
@@ -222,57 +249,7 @@ def _color(value: object) -> str:
     return v.lower() if COLOR_RE.match(v) else "#888888"
 
 
-def _plan_codes(project, refi_codes: list[_RefiCode], sidecar_codes: dict, report: RefiImportReport,
-                ) -> tuple[dict[str, str], list[Code], dict[str, str]]:
-    """guid → our id for every REFI code, the codes to add, and the guid mapping to store."""
-    existing = {c.id: c for c in project.codes()}
-    by_label = {c.label.casefold(): c.id for c in existing.values()}
-    known = export_rows.refi_guids(project.store)
-    shortcuts = {c.shortcut for c in existing.values() if c.shortcut}
-    guid_to_id: dict[str, str] = {}
-    new: list[Code] = []
-    taken = set(existing)
-    order = max((c.order for c in existing.values()), default=-1) + 1
-    for rc in refi_codes:
-        full = sidecar_codes.get(rc.guid)
-        full = full if isinstance(full, dict) else None
-        parent_id = guid_to_id.get(rc.parent_guid) if rc.parent_guid else None
-        if rc.guid in known and known[rc.guid] in existing:
-            guid_to_id[rc.guid] = known[rc.guid]
-            report.codes_existing += 1
-            continue
-        if full and isinstance(full.get("id"), str) and full["id"] in existing:
-            guid_to_id[rc.guid] = full["id"]
-            report.codes_existing += 1
-            continue
-        same = by_label.get(rc.name.casefold())
-        if same is not None and existing[same].parent == parent_id and not full:
-            guid_to_id[rc.guid] = same
-            report.codes_existing += 1
-            continue
-        cid = full["id"] if full and isinstance(full.get("id"), str) and ID_RE.match(full["id"]) else slugify(rc.name)
-        base, n = cid, 2
-        while cid in taken:
-            cid, n = f"{base}_{n}", n + 1
-        taken.add(cid)
-        guid_to_id[rc.guid] = cid
-        code = _code_from(full, cid, rc, parent_id, order)
-        if code.shortcut in shortcuts:
-            code.shortcut = None
-        if code.shortcut:
-            shortcuts.add(code.shortcut)
-        order += 1
-        new.append(code)
-        report.codes_added.append(cid)
-    # `requires` may only name codes that exist after the import
-    all_ids = taken
-    for c in new:
-        c.requires = [r for r in c.requires if r in all_ids]
-    mapping = {**known, **guid_to_id}
-    return guid_to_id, new, mapping
-
-
-def _code_from(full: dict | None, cid: str, rc: _RefiCode, parent_id: str | None, order: int) -> Code:
+def code_from(full: dict | None, cid: str, rc: RefiCode, parent_id: str | None, order: int) -> Code:
     """A code from our sidecar (every field, each checked for its type) or from the REFI attributes."""
     if not full:
         return Code(id=cid, label=rc.name, parent=parent_id, definition=rc.description, color=_color(rc.color),
@@ -440,7 +417,7 @@ def _decode_source(data: bytes, where: str) -> str:
         raise InputError(f"{where}: source text is not UTF-8 (byte {exc.start})") from None
 
 
-def _source_text(arc: _Archive, el: Element, where: str, report: RefiImportReport) -> tuple[str | None, bool]:
+def _source_text(arc: _Archive, el: Element, where: str, warnings: list[str]) -> tuple[str | None, bool]:
     """The plain text of a TextSource, and whether the selections' positions refer to it."""
     inline = _child(el, "PlainTextContent")
     if inline is not None and inline.text:
@@ -467,9 +444,9 @@ def _source_text(arc: _Archive, el: Element, where: str, report: RefiImportRepor
             if text.strip():
                 return text, False
     if not path and not rich:
-        report.warnings.append(f"{where}: no plainTextPath; skipped")
+        warnings.append(f"{where}: no plainTextPath; skipped")
     else:
-        report.warnings.append(f"{where}: text '{path or rich}' is missing or empty; skipped")
+        warnings.append(f"{where}: text '{path or rich}' is missing or empty; skipped")
     return None, False
 
 
@@ -514,14 +491,22 @@ def _meta(values: dict[str, str]) -> TranscriptMeta:
     return TranscriptMeta(**std, extra=extra)
 
 
-def _guid(value: str | None) -> str:
+def normalise_guid(value: str | None) -> str:
+    """A guid as we compare it: no braces, lower case (tools differ in both)."""
     return (value or "").strip("{} ").lower()
 
 
-def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
-    """Bring a REFI-QDA project into `project` in one transaction."""
-    p = Path(path)
-    data = read_input(p)
+_guid = normalise_guid
+
+
+def _spelling(value: str | None) -> str:
+    """A guid as the tool wrote it, for writing it back (only surrounding spaces dropped)."""
+    return (value or "").strip()
+
+
+def parse_qdpx(data: bytes, filename: str) -> RefiProject:
+    """A REFI-QDA project's codes, sources, codings and memos, checked whole; InputError for a bad file."""
+    p = Path(filename)
     if not data:
         raise InputError(f"{p}: empty file, not a REFI-QDA project")
     arc = _Archive(data, str(p))
@@ -529,7 +514,6 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
     if _local(root.tag) != "Project":
         raise InputError(f"{p}: the .qde is not a REFI-QDA project (root element <{_local(root.tag)}>)")
     sidecar = _read_sidecar(arc)
-    report = RefiImportReport()
     users = {_guid(u.get("guid")): (u.get("name") or u.get("id") or u.get("guid") or "").strip()
              for u in _grand(root, "Users", "User")}
     codebook_el = _child(root, "CodeBook")
@@ -541,24 +525,43 @@ def import_qdpx(project, path: str | Path, coder: str | None = None) -> RefiImpo
              for n in note_els}
     note_users = {_guid(n.get("guid")): _guid(n.get("creatingUser")) for n in note_els}
     case_meta: dict[str, dict[str, str]] = {}
+    case_guids: set[str] = set()
     for case in _grand(root, "Cases", "Case"):
+        case_guids.add(_guid(case.get("guid")))
         values = _meta_from(case, var_names)
         for ref in _children(case, "SourceRef"):
             case_meta.setdefault(_guid(ref.get("targetGUID")), {}).update(values)
+    if (root.get("origin") or "").startswith("mivcode"):
+        refi_codes, case_codes = _without_case_codes(refi_codes, case_guids)
+    else:  # another tool's case codes (NVivo) may code a participant's turns: keep them as codes for now
+        case_codes = set()
 
-    try:
-        with project.store.tx():
-            guid_to_id, new_codes, mapping = _plan_codes(project, refi_codes, sidecar.get("codes", {}), report)
-            if new_codes:
-                _add_codes(project, new_codes, coder, str(p))
-            export_rows.save_refi_guids(project.store, mapping)
-            sources_el = _child(root, "Sources")
-            for el in list(sources_el) if sources_el is not None else []:
-                _import_source(project, arc, el, p, users, guid_to_id, var_names, (notes, note_users), case_meta,
-                               sidecar, coder, report)
-    finally:
-        project._invalidate_codes()
-    return report
+    parsed = RefiProject(refi_codes, sidecar.get("codes", {}), [], [])
+    code_guids = {rc.guid for rc in refi_codes}
+    sources_el = _child(root, "Sources")
+    for el in list(sources_el) if sources_el is not None else []:
+        source = _parse_source(arc, el, p, users, code_guids, var_names, (notes, note_users), case_meta, sidecar,
+                               parsed.warnings, case_codes)
+        if source is not None:
+            parsed.sources.append(source)
+    return parsed
+
+
+def _without_case_codes(codes: list[RefiCode], case_guids: set[str]) -> tuple[list[RefiCode], set[str]]:
+    """In our own export, codes that stand for cases (a code with a case's guid that codes whole
+    transcripts, for QualCoder) are no codes; nor is the non-codable code that holds them."""
+    if not case_guids:
+        return codes, set()
+    dropped = {c.guid for c in codes if c.guid in case_guids}
+    children: dict[str, list[str]] = {}
+    for c in codes:
+        if c.parent_guid:
+            children.setdefault(c.parent_guid, []).append(c.guid)
+    for c in reversed(codes):  # children before parents
+        kids = children.get(c.guid)
+        if kids and not c.codable and all(k in dropped for k in kids):
+            dropped.add(c.guid)
+    return [c for c in codes if c.guid not in dropped], dropped
 
 
 def _read_sidecar(arc: _Archive) -> dict:
@@ -577,29 +580,20 @@ def _read_sidecar(arc: _Archive) -> dict:
     return data
 
 
-def _add_codes(project, new_codes: list[Code], coder: str | None, where: str) -> None:
-    codes = project.codes() + new_codes
-    errors = validate_structure(codes, where)
-    if errors:
-        raise InputError(errors[0], details=errors)
-    project.apply_codebook(Codebook(name="import", codes=codes, path=where), coder=coder)
-
-
-def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str, str],
-                   guid_to_id: dict[str, str], var_names: dict[str, str], notes: tuple[dict, dict],
-                   case_meta: dict[str, dict[str, str]], sidecar: dict, coder: str | None,
-                   report: RefiImportReport) -> None:
+def _parse_source(arc: _Archive, el: Element, p: Path, users: dict[str, str], code_guids: set[str],
+                  var_names: dict[str, str], notes: tuple[dict, dict], case_meta: dict[str, dict[str, str]],
+                  sidecar: dict, warnings: list[str], case_codes: set[str] = frozenset()) -> RefiSource | None:
     kind = _local(el.tag)
     sguid = _guid(el.get("guid"))
     text_path = (el.get("plainTextPath") or el.get("richTextPath") or "").replace("\\", "/")
     name = (el.get("name") or "").strip() or PurePosixPath(text_path).stem or sguid or "source"
     where = f"{p}: source '{name}'"
     if kind != "TextSource":
-        report.warnings.append(f"{where}: {kind} is not text; skipped")
-        return
-    raw, positions_fit = _source_text(arc, el, where, report)
+        warnings.append(f"{where}: {kind} is not text; skipped")
+        return None
+    raw, positions_fit = _source_text(arc, el, where, warnings)
     if raw is None:
-        return
+        return None
     info = sidecar.get("sources", {}).get(sguid)
     if isinstance(info, dict) and info.get("hash") not in (None, content_hash(raw)):
         info = None  # the text was changed after our export: its turns no longer fit
@@ -607,8 +601,8 @@ def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str
     if layout is None:
         layout = layout_text(raw)
     if not layout.turns:
-        report.warnings.append(f"{where}: no text; skipped")
-        return
+        warnings.append(f"{where}: no text; skipped")
+        return None
     if isinstance(info, dict):
         name = str(info.get("name") or name)
         m = info.get("meta") if isinstance(info.get("meta"), dict) else {}
@@ -620,46 +614,29 @@ def _import_source(project, arc: _Archive, el: Element, p: Path, users: dict[str
     else:
         meta = _meta({**case_meta.get(sguid, {}), **_meta_from(el, var_names)})
         source_file, source_format = p.name, "refi-qda"
-    h = content_hash(layout.transcript_text)
-    tname = project.find_transcript_by_hash(h)
-    if tname is None:
-        tname = _unique_name(project, name)
-        t = Transcript(tname, layout.transcript_text, layout.turns, meta, h, source_file, source_format)
-        project.add_transcript(t, coder)
-        report.transcripts_added.append(tname)
-    else:
-        report.transcripts_existing.append(tname)
-    _import_codings(project, el, tname, layout, positions_fit, users, guid_to_id, notes, sidecar, where, coder,
-                    report)
+    t = Transcript(name, layout.transcript_text, layout.turns, meta, content_hash(layout.transcript_text),
+                   source_file, source_format)
+    source = RefiSource(t, _spelling(el.get("guid")))
+    _parse_codings(source, el, layout, positions_fit, users, code_guids, notes, sidecar, where, warnings, case_codes)
+    return source
 
 
-def _unique_name(project, name: str) -> str:
-    existing = set(project.transcript_names())
-    base = name.replace("/", "_")
-    cand, n = base, 2
-    while cand in existing:
-        cand, n = f"{base}_{n}", n + 1
-    return cand
-
-
-def _import_codings(project, el: Element, tname: str, layout: _Layout, positions_fit: bool, users: dict[str, str],
-                    guid_to_id: dict[str, str], notes_and_users: tuple[dict, dict], sidecar: dict, where: str,
-                    coder: str | None, report: RefiImportReport) -> None:
+def _parse_codings(source: RefiSource, el: Element, layout: _Layout, positions_fit: bool, users: dict[str, str],
+                   code_guids: set[str], notes_and_users: tuple[dict, dict], sidecar: dict, where: str,
+                   warnings: list[str], case_codes: set[str] = frozenset()) -> None:
     notes, note_users = notes_and_users
-    existing = {(c.start, c.end, c.code, c.coder) for c in project.codings(transcript=tname)}
     side_codings = sidecar.get("codings", {})
-    ops: list[dict] = []
-    memo_ops: list[dict] = []
-    pending_memos: dict[tuple[int, str], str | None] = {}
     skipped = 0
     whole = [(0, len(layout.transcript_text), el)]  # TextSource-level codings code the whole text
     sels = [(s.get("startPosition"), s.get("endPosition"), s) for s in _children(el, "PlainTextSelection")]
     for start_raw, end_raw, holder in whole + sels:
-        codings = _children(holder, "Coding")
+        codings = [c for c in _children(holder, "Coding") if _coded_guid(c) not in case_codes]
+        if len(codings) < len(_children(holder, "Coding")) and not codings:
+            continue  # only a case link (see `_without_case_codes`): the case is read from <Cases>
         if not codings:
             if holder is not el:
-                memo_ops.extend(_turn_memo_ops(project, tname, layout, holder, start_raw, end_raw, positions_fit,
-                                               users, notes, note_users, sidecar, pending_memos))
+                source.memos.extend(_turn_memos(layout, holder, start_raw, end_raw, positions_fit, users, notes,
+                                                note_users, sidecar))
             continue
         if holder is el:
             span: tuple[int, int] | None = (layout.turns[0].start, layout.turns[-1].end)
@@ -679,9 +656,8 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
         sel_memo = _text_of(_child(holder, "Description")) or " ".join(
             notes.get(_guid(r.get("targetGUID")), "") for r in _children(holder, "NoteRef")).strip()
         for cod in codings:
-            ref = _child(cod, "CodeRef")
-            code = guid_to_id.get(_guid(ref.get("targetGUID"))) if ref is not None else None
-            if code is None:
+            code = _coded_guid(cod)
+            if code not in code_guids:
                 skipped += 1
                 continue
             user = _guid(cod.get("creatingUser") or holder.get("creatingUser"))
@@ -690,28 +666,21 @@ def _import_codings(project, el: Element, tname: str, layout: _Layout, positions
             extra = extra if isinstance(extra, dict) else {}
             memo = "\n".join(m for m in (notes.get(_guid(r.get("targetGUID"))) for r in _children(cod, "NoteRef")) if m)
             origin = extra.get("origin") if extra.get("origin") in ORIGINS else "import"
-            key = (span[0], span[1], code, who)
-            if key in existing:
-                report.codings_existing += 1
-                continue
-            existing.add(key)
-            ops.append({"op": "add_coding", "coding": {
-                "transcript": tname, "start": span[0], "end": span[1], "code": code, "coder": who, "origin": origin,
-                "memo": memo or sel_memo or None,
-                "created_at": _timestamp(extra.get("created_at")) or _timestamp(cod.get("creationDateTime"))
-                or now_iso(), "id": None}})
+            source.codings.append(RefiCoding(
+                span[0], span[1], code, who, origin, memo or sel_memo or None,
+                _timestamp(extra.get("created_at")) or _timestamp(cod.get("creationDateTime")) or now_iso()))
     if skipped:
-        report.warnings.append(f"{where}: {skipped} coding(s) skipped (position outside the text, unknown code, "
-                               "or text only available as rich text)")
-    if ops or memo_ops:
-        project._do(coder, {"op": "batch", "ops": ops + memo_ops})
-        report.codings_added += len(ops)
-        report.memos_added += len(memo_ops)
+        warnings.append(f"{where}: {skipped} coding(s) skipped (position outside the text, unknown code, "
+                        "or text only available as rich text)")
 
 
-def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw, end_raw, positions_fit: bool,
-                   users: dict[str, str], notes: dict[str, str], note_users: dict[str, str], sidecar: dict,
-                   pending: dict[tuple[int, str], str | None]) -> list[dict]:
+def _coded_guid(coding: Element) -> str:
+    ref = _child(coding, "CodeRef")
+    return _guid(ref.get("targetGUID")) if ref is not None else ""
+
+
+def _turn_memos(layout: _Layout, sel: Element, start_raw, end_raw, positions_fit: bool, users: dict[str, str],
+                notes: dict[str, str], note_users: dict[str, str], sidecar: dict) -> list[RefiTurnMemo]:
     """A selection that only carries notes (ours: a memo on a turn) becomes a memo on the turn it starts in."""
     refs = [_guid(r.get("targetGUID")) for r in _children(sel, "NoteRef")]
     refs = [g for g in refs if notes.get(g)]
@@ -723,9 +692,8 @@ def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw
         return []
     if span is None:
         return []
-    ends = [u.end for u in layout.turns]
-    default_turn = layout.turns[min(bisect_right(ends, span[0]), len(layout.turns) - 1)].index
-    ops: list[dict] = []
+    default_turn = turn_at(layout.turns, span[0]).index  # type: ignore[union-attr]  (layout.turns is not empty)
+    out: list[RefiTurnMemo] = []
     side = sidecar.get("turn_memos", {})
     for g in refs:
         info = side.get(g) if isinstance(side.get(g), dict) else {}
@@ -733,15 +701,8 @@ def _turn_memo_ops(project, tname: str, layout: _Layout, sel: Element, start_raw
             else default_turn
         who = info.get("coder") if isinstance(info.get("coder"), str) and info["coder"] else (
             users.get(note_users.get(g, "")) or users.get(_guid(sel.get("creatingUser"))) or IMPORT_CODER)
-        key = (turn, who)
-        old = pending[key] if key in pending else project.turn_memo(tname, turn, who)
-        text = notes[g]
-        if old and (old == text or text in old.split("\n\n")):
-            continue
-        new = f"{old}\n\n{text}" if old else text
-        pending[key] = new
-        ops.append({"op": "set_turn_memo", "transcript": tname, "turn": turn, "coder": who, "old": old, "new": new})
-    return ops
+        out.append(RefiTurnMemo(turn, who, notes[g]))
+    return out
 
 
 def _timestamp(value) -> str | None:
@@ -755,10 +716,9 @@ def _timestamp(value) -> str | None:
     return value
 
 
-def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImportReport:
-    """Add the codes of a REFI-QDA codebook (`.qdc`, or the codebook inside a `.qde`)."""
-    p = Path(path)
-    data = read_input(p)
+def parse_qdc(data: bytes, filename: str) -> list[RefiCode]:
+    """The codes of a REFI-QDA codebook (`.qdc`, or the codebook inside a `.qde`), parents first."""
+    p = Path(filename)
     if len(data) > MAX_MEMBER_BYTES:
         raise InputError(f"{p}: {len(data) // 2**20} MB is too large for a codebook")
     if not data.strip():
@@ -772,15 +732,4 @@ def import_qdc(project, path: str | Path, coder: str | None = None) -> RefiImpor
     refi_codes = _walk_codes(_child(root, "Codes"), str(p))
     if not refi_codes:
         raise InputError(f"{p}: the codebook has no codes")
-    report = RefiImportReport()
-    try:
-        with project.store.tx():
-            _, new_codes, mapping = _plan_codes(project, refi_codes, {}, report)
-            if new_codes:
-                _add_codes(project, new_codes, coder, str(p))
-            export_rows.save_refi_guids(project.store, mapping)
-    finally:
-        project._invalidate_codes()
-    return report
-
-
+    return refi_codes

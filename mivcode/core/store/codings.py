@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from mivcode.core.model import Coding, Event, Memo
-from mivcode.core.store.connection import ProjectStore, now_iso
+from mivcode.core.store.connection import ProjectStore, now_iso, where
 
+# A coding's turn is not read here: `Project.codings` fills it from the turns it holds, by `spans`.
 _CODING_SELECT = """
 SELECT c.id, t.name AS transcript, c.start, c."end", c.code_id AS code, k.name AS coder, c.origin, c.memo,
-       c.created_at,
-       (SELECT u.idx FROM turns u WHERE u.transcript_id = c.transcript_id AND u."end" > c.start
-         ORDER BY u."end" LIMIT 1) AS turn
+       c.created_at
 FROM codings c JOIN transcripts t ON t.id = c.transcript_id JOIN coders k ON k.id = c.coder_id
 """
 
@@ -27,6 +27,9 @@ def coder_names(store: ProjectStore) -> list[str]:
     return [r["name"] for r in store.query("SELECT name FROM coders ORDER BY name")]
 
 
+_coder_id = coder_id  # for insert_coding, whose keyword of that name shadows it
+
+
 def coders_with_codings(store: ProjectStore) -> list[str]:
     return [
         r["name"]
@@ -39,7 +42,7 @@ def coders_with_codings(store: ProjectStore) -> list[str]:
 def _coding(r: dict) -> Coding:
     return Coding(
         transcript=r["transcript"], start=r["start"], end=r["end"], code=r["code"], coder=r["coder"],
-        origin=r["origin"], memo=r["memo"], created_at=r["created_at"], id=r["id"], turn=r["turn"],
+        origin=r["origin"], memo=r["memo"], created_at=r["created_at"], id=r["id"],
     )
 
 
@@ -50,18 +53,10 @@ def list_codings(
     transcript: str | None = None,
     codes: list[str] | None = None,
 ) -> list[Coding]:
-    where, params = [], []
-    if coder is not None:
-        where.append("k.name = ?")
-        params.append(coder)
-    if transcript is not None:
-        where.append("t.name = ?")
-        params.append(transcript)
-    if codes:
-        where.append(f"c.code_id IN ({','.join('?' * len(codes))})")
-        params.extend(codes)
-    sql = _CODING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.name, c.start, c.code_id, k.name"
-    return [_coding(r) for r in store.query(sql, tuple(params))]
+    clause, params = where(("k.name = ?", coder), ("t.name = ?", transcript),
+                           ("c.code_id IN ({})", list(codes) if codes else None))
+    sql = _CODING_SELECT + clause + " ORDER BY t.name, c.start, c.code_id, k.name"
+    return [_coding(r) for r in store.query(sql, params)]
 
 
 def get_coding(store: ProjectStore, coding_id: int) -> Coding | None:
@@ -77,8 +72,8 @@ def find_coding(store: ProjectStore, tid: int, start: int, end: int, code: str, 
     )
 
 
-def insert_coding(store: ProjectStore, tid: int, c: Coding) -> int:
-    kid = coder_id(store, c.coder)
+def insert_coding(store: ProjectStore, tid: int, c: Coding, *, coder_id: int | None = None) -> int:
+    kid = coder_id if coder_id is not None else _coder_id(store, c.coder)
     cur = store.conn.execute(
         'INSERT INTO codings (id, transcript_id, start, "end", code_id, coder_id, origin, memo, created_at)'
         " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
@@ -93,12 +88,16 @@ def delete_coding(store: ProjectStore, coding_id: int) -> None:
     store.conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
 
 
+def recode(store: ProjectStore, coding_ids: Iterable[int], code: str) -> None:
+    store.conn.executemany("UPDATE codings SET code_id = ? WHERE id = ?", [(code, cid) for cid in coding_ids])
+
+
 def set_coding_memo(store: ProjectStore, coding_id: int, memo: str | None) -> None:
     store.conn.execute("UPDATE codings SET memo = ? WHERE id = ?", (memo, coding_id))
 
 
 def codings_in_turn(store: ProjectStore, tid: int, start: int, end: int, code: str, coder: str) -> list[int]:
-    """Ids of this coder's codings of `code` that overlap [start, end)."""
+    """Ids of this coder's codings of `code` that touch a turn occupying [start, end) (`spans.turn_end`)."""
     return [
         r["id"]
         for r in store.query(
@@ -110,7 +109,7 @@ def codings_in_turn(store: ProjectStore, tid: int, start: int, end: int, code: s
 
 
 def codes_in_range(store: ProjectStore, tid: int, start: int, end: int, coder: str) -> set[str]:
-    """The codes of this coder's codings that overlap [start, end)."""
+    """The codes of this coder's codings that touch a turn occupying [start, end) (`spans.turn_end`)."""
     return {
         r["code_id"]
         for r in store.query(
@@ -125,10 +124,12 @@ def coded_turn_counts(store: ProjectStore, coder: str | None = None) -> dict[int
     """Per transcript id, the number of turns that at least one coding touches.
 
     Turns are sorted and disjoint, so each coding's first and last turn are two
-    binary searches; a join of turns against codings was O(turns x codings)
-    (77 s on Home for a 100,000-turn transcript with 20,000 codings).
+    binary searches (`spans.touched_arrays`); a join of turns against codings was
+    O(turns x codings) (77 s on Home for a 100,000-turn transcript with 20,000 codings).
     """
     import numpy as np
+
+    from mivcode.core.spans import touched_arrays
 
     sql = 'SELECT DISTINCT c.transcript_id, c.start, c."end" FROM codings c'
     params: tuple = ()
@@ -146,12 +147,11 @@ def coded_turn_counts(store: ProjectStore, coder: str | None = None) -> dict[int
                 .fetchall() or [(0, 0)], dtype=np.int64)
             starts, ends = bounds[:, 0], bounds[:, 1]
             arr = np.array(rows, dtype=np.int64)
-            first = np.searchsorted(ends, arr[:, 0], side="right")  # first turn ending after the coding starts
-            last = np.searchsorted(starts, arr[:, 1], side="left") - 1  # last turn starting before it ends
-            ok = last >= first
+            first, stop = touched_arrays(starts, ends, arr[:, 0], arr[:, 1])
+            ok = stop > first
             marks = np.zeros(len(starts) + 1, dtype=np.int64)
             np.add.at(marks, first[ok], 1)
-            np.add.at(marks, last[ok] + 1, -1)
+            np.add.at(marks, stop[ok], -1)
             out[tid] = int(np.count_nonzero(np.cumsum(marks)[:-1]))
     return out
 
@@ -221,16 +221,10 @@ def append_event(store: ProjectStore, coder: str | None, action: str, payload: d
 
 
 def events(store: ProjectStore, coder: str | None = None, actions: tuple[str, ...] | None = None) -> list[Event]:
-    where, params = [], []
-    if coder is not None:
-        where.append("coder = ?")
-        params.append(coder)
-    if actions:
-        where.append(f"action IN ({','.join('?' * len(actions))})")
-        params.extend(actions)
-    sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    clause, params = where(("coder = ?", coder), ("action IN ({})", list(actions) if actions else None))
+    sql = "SELECT * FROM events" + clause + " ORDER BY id"
     return [
         Event(id=r["id"], ts=r["ts"], coder=r["coder"], action=r["action"], payload=json.loads(r["payload"]),
               undoes=r["undoes"])
-        for r in store.query(sql, tuple(params))
+        for r in store.query(sql, params)
     ]

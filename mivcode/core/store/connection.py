@@ -8,24 +8,19 @@ always the state the researcher last saw confirmed.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
-
 from mivcode import __version__
+from mivcode.core.clock import now_iso  # noqa: F401  (the store modules take it from here)
 from mivcode.core.errors import ProjectError, ReadOnlyError
 from mivcode.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 class ProjectStore:
@@ -51,7 +46,6 @@ class ProjectStore:
                 self.readonly = True
                 self.readonly_reason = "the file or its folder is not writable, so it was opened read-only"
         self.conn = self._connect()
-        self.db = sqlite_utils.Database(self.conn)
         if create:
             self._migrate(0)
             with self.tx():
@@ -274,11 +268,66 @@ class ProjectStore:
     def integrity_ok(self) -> bool:
         return self.scalar("PRAGMA integrity_check") == "ok"
 
+    def problems(self, *, quick: bool = False, foreign_keys: bool = True) -> list[str]:
+        """What SQLite's integrity check (`quick`: the faster quick_check) and foreign-key check find."""
+        with self._lock:
+            rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
+            out = [] if rows == ["ok"] else rows
+            if foreign_keys:
+                out += [f"broken reference in table {r[0]} (row {r[1]} -> {r[2]})"
+                        for r in self.conn.execute("PRAGMA foreign_key_check")]
+        return out
+
+    def damage(self, exc: Exception) -> str | None:
+        """Why a failing query means a damaged file, or None when the file checks out (then it is a bug)."""
+        if self.conn.in_transaction:  # judge the file, not the half-done action
+            self._rollback()
+        if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError)) or "decode" in str(exc):
+            return "text that is not valid UTF-8 or JSON"  # mivcode never writes either
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, (sqlite3.IntegrityError,
+                                                                         sqlite3.ProgrammingError)):
+            if "malformed" in str(exc) or "mismatch" in str(exc) or "corrupt" in str(exc):
+                return " ".join(str(exc).split())[:160]
+        try:
+            rows = self.conn.execute("PRAGMA quick_check").fetchall()
+            broken = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as check_exc:
+            return " ".join(str(check_exc).split())[:160]
+        if [r[0] for r in rows] != ["ok"]:
+            return " ".join(str(rows[0][0]).split())[:160]
+        if broken:  # mivcode writes with foreign keys on: a dangling reference is damage or a hand edit
+            return f"{len(broken)} broken reference(s), e.g. in table {broken[0][0]}"
+        return None
+
     def close(self) -> None:
         try:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+def where(*conditions: tuple[str, object]) -> tuple[str, tuple]:
+    """A WHERE clause and its parameters from (sql, value) pairs, leaving out those whose value is None.
+
+    A list value fills the `{}` of an `IN ({})` with one placeholder per item (an empty list is left out);
+    a tuple gives one value per `?` (`BETWEEN ? AND ?`). Written here rather than taken from sqlite-utils,
+    whose `rows_where` wants the finished fragment for one table, while ours filter joins.
+    """
+    parts: list[str] = []
+    params: list = []
+    for sql, value in conditions:
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        if isinstance(value, list):
+            parts.append(sql.format(",".join("?" * len(value))))
+            params.extend(value)
+        elif isinstance(value, tuple):
+            parts.append(sql)
+            params.extend(value)
+        else:
+            parts.append(sql)
+            params.append(value)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), tuple(params)
 
 
 def _disk_trouble(exc: Exception) -> bool:

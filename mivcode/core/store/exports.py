@@ -13,6 +13,7 @@ import json
 from mivcode.core.store.connection import ProjectStore
 
 REFI_GUIDS_KEY = "refi_guids"
+REFI_SOURCE_GUIDS_KEY = "refi_source_guids"
 
 
 def transcript_table(store: ProjectStore, *, with_text: bool = True) -> list[dict]:
@@ -20,7 +21,7 @@ def transcript_table(store: ProjectStore, *, with_text: bool = True) -> list[dic
     text = ", t.text" if with_text else ""
     rows = store.query(
         "SELECT t.id, t.name, t.institution, t.grp AS \"group\", t.leerweg, t.niveau, t.locatie, t.datum,"
-        f" t.content_hash, t.source_file, t.source_format{text} FROM transcripts t"
+        f" t.content_hash, t.source_file, t.source_format, t.imported_at{text} FROM transcripts t"
         " ORDER BY t.institution, t.grp, t.name"
     )
     extra: dict[int, dict[str, str]] = {}
@@ -60,22 +61,64 @@ def coders_with_codings(store: ProjectStore) -> list[str]:
         "SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id ORDER BY k.name")]
 
 
-def refi_guids(store: ProjectStore) -> dict[str, str]:
-    """REFI-QDA code guid → our code id, kept so that importing the same file twice changes nothing."""
-    raw = store.meta(REFI_GUIDS_KEY)
+def _json_meta(store: ProjectStore, key: str) -> dict[str, str]:
+    raw = store.meta(key)
     try:
         data = json.loads(raw) if raw else {}
     except ValueError:
         return {}
-    return data if isinstance(data, dict) else {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def _save_json_meta(store: ProjectStore, key: str, mapping: dict[str, str]) -> None:
+    store.conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(mapping, sort_keys=True)),
+    )
+
+
+def refi_guids(store: ProjectStore) -> dict[str, str]:
+    """REFI-QDA code guid (as the other tool spelled it) → our code id.
+
+    Kept so that importing the same file twice changes nothing, and so that our export gives the
+    code back under the other tool's own guid.
+    """
+    return _json_meta(store, REFI_GUIDS_KEY)
 
 
 def save_refi_guids(store: ProjectStore, mapping: dict[str, str]) -> None:
     """Must run inside `store.tx()`."""
-    store.conn.execute(
-        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (REFI_GUIDS_KEY, json.dumps(mapping, sort_keys=True)),
-    )
+    _save_json_meta(store, REFI_GUIDS_KEY, mapping)
+
+
+def refi_source_guids(store: ProjectStore) -> dict[str, str]:
+    """Transcript content hash → the guid of the REFI-QDA source it was imported from, as spelled there.
+
+    Keyed by content hash (how merge and re-import recognise a transcript), so a renamed transcript
+    keeps it; our export writes it back, and MAXQDA or NVivo see their own document, not a new one.
+    """
+    return _json_meta(store, REFI_SOURCE_GUIDS_KEY)
+
+
+def save_refi_source_guids(store: ProjectStore, mapping: dict[str, str]) -> None:
+    """Must run inside `store.tx()`."""
+    _save_json_meta(store, REFI_SOURCE_GUIDS_KEY, mapping)
+
+
+def transcript_importers(store: ProjectStore) -> dict[str, str]:
+    """Content hash → the coder who first brought the transcript into the project (from the event log)."""
+    out: dict[str, str] = {}
+    for (coder, payload) in store.conn.execute(
+            "SELECT coder, payload FROM events WHERE action = 'import' AND coder IS NOT NULL ORDER BY id"):
+        try:
+            items = json.loads(payload).get("transcripts", [])
+        except (ValueError, AttributeError):
+            continue
+        for item in items if isinstance(items, list) else []:
+            h = item.get("hash") if isinstance(item, dict) else None
+            if isinstance(h, str):
+                out.setdefault(h, coder)
+    return out
 
 
 def bulk_insert_codings(store: ProjectStore, rows: list[tuple[int, int, int, str, str, str, str | None, str]]) -> int:
@@ -95,9 +138,10 @@ def bulk_insert_codings(store: ProjectStore, rows: list[tuple[int, int, int, str
     return cur.rowcount
 
 
-def turn_memo_table(store: ProjectStore) -> list[tuple[int, int, str, str]]:
-    """(transcript_id, turn index, coder, text) of every memo on a turn."""
+def turn_memo_table(store: ProjectStore, *, with_dates: bool = False) -> list[tuple]:
+    """(transcript_id, turn index, coder, text) of every memo on a turn; `with_dates` adds created_at."""
+    dates = ", m.created_at" if with_dates else ""
     return store.conn.execute(
-        "SELECT m.transcript_id, m.turn_idx, k.name, m.text FROM memos m JOIN coders k ON k.id = m.coder_id"
+        f"SELECT m.transcript_id, m.turn_idx, k.name, m.text{dates} FROM memos m JOIN coders k ON k.id = m.coder_id"
         " WHERE m.turn_idx IS NOT NULL ORDER BY m.transcript_id, m.turn_idx, k.name"
     ).fetchall()

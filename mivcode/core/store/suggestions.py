@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from mivcode.core.model import Evidence, Suggestion
-from mivcode.core.store.connection import ProjectStore, now_iso
+from mivcode.core.store.connection import ProjectStore, now_iso, where
 
 
 def _suggestion(r: dict) -> Suggestion:
@@ -26,29 +26,14 @@ def list_suggestions(
     code: str | None = None, turns: tuple[int, int] | None = None,
 ) -> list[Suggestion]:
     """Suggestions by transcript, status, one turn or an inclusive turn range, and code (indexed by turn)."""
-    where, params = [], []
-    if code is not None:
-        where.append("s.code_id = ?")
-        params.append(code)
-    if turns is not None:
-        where.append("s.turn_idx BETWEEN ? AND ?")
-        params.extend(turns)
-    if transcript is not None:
-        where.append("t.name = ?")
-        params.append(transcript)
-    if status is not None:
-        where.append("s.status = ?")
-        params.append(status)
-    if turn is not None:
-        where.append("s.turn_idx = ?")
-        params.append(turn)
+    clause, params = where(("s.code_id = ?", code), ("s.turn_idx BETWEEN ? AND ?", tuple(turns) if turns is not None else None),
+                           ("t.name = ?", transcript), ("s.status = ?", status), ("s.turn_idx = ?", turn))
     sql = (
         'SELECT t.name AS transcript, s.turn_idx, s.start, s."end", s.code_id, s.score, s.evidence, s.source,'
         " s.status, s.fingerprint FROM suggestions s JOIN transcripts t ON t.id = s.transcript_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY t.name, s.turn_idx, s.score DESC, s.code_id"
+        + clause + " ORDER BY t.name, s.turn_idx, s.score DESC, s.code_id"
     )
-    return [_suggestion(r) for r in store.query(sql, tuple(params))]
+    return [_suggestion(r) for r in store.query(sql, params)]
 
 
 def turn_counts(store: ProjectStore, tid: int, status: str | None = "open") -> dict[int, int]:

@@ -64,20 +64,29 @@ def _meta_from_row(store: ProjectStore, row: dict) -> TranscriptMeta:
     )
 
 
+def layout(store: ProjectStore, name: str) -> tuple[int, int, list[Turn]] | None:
+    """(id, text length, turns) of a transcript, without its text or metadata."""
+    rows = store.query("SELECT id, length(text) AS n FROM transcripts WHERE name = ?", (name,))
+    if not rows:
+        return None
+    return rows[0]["id"], rows[0]["n"], _turns(store, rows[0]["id"])
+
+
+def _turns(store: ProjectStore, tid: int) -> list[Turn]:
+    return [
+        Turn(r["idx"], r["speaker"], r["start"], r["end"], r["t_start"], r["t_end"])
+        for r in store.query(
+            'SELECT idx, speaker, start, "end", t_start, t_end FROM turns WHERE transcript_id = ? ORDER BY idx', (tid,))
+    ]
+
+
 def load_transcript(store: ProjectStore, name: str) -> Transcript | None:
     rows = store.query("SELECT * FROM transcripts WHERE name = ?", (name,))
     if not rows:
         return None
     row = rows[0]
-    turns = [
-        Turn(r["idx"], r["speaker"], r["start"], r["end"], r["t_start"], r["t_end"])
-        for r in store.query(
-            'SELECT idx, speaker, start, "end", t_start, t_end FROM turns WHERE transcript_id = ? ORDER BY idx',
-            (row["id"],),
-        )
-    ]
     return Transcript(
-        name=row["name"], text=row["text"], turns=turns, meta=_meta_from_row(store, row),
+        name=row["name"], text=row["text"], turns=_turns(store, row["id"]), meta=_meta_from_row(store, row),
         content_hash=row["content_hash"], source_file=row["source_file"] or "",
         source_format=row["source_format"] or "", id=row["id"],
     )

@@ -83,7 +83,7 @@ class Engine:
 
     def __init__(self, codes: list[Code], pipeline: Pipeline | None = None, model: TrainedModel | None = None,
                  feedback: dict[tuple[str, str], float] | None = None):
-        from mivcode.core.history import code_dict
+        from mivcode.core.ops import code_dict
 
         self.codes = codes
         self.pipeline = pipeline or configured_pipeline()

@@ -179,7 +179,7 @@ def _evidence(h: Hit, offset: int, prefix: str = "") -> Evidence:
 
 
 def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], codes: list[Code] | CodeIndex,
-                moderators: set[str] | None = None) -> list[dict[str, Candidate]]:
+                moderators: set[str] | None = None, detail: dict | None = None) -> list[dict[str, Candidate]]:
     """Rule scores for every turn of one transcript (all codes that fired, any score).
 
     `moderators`: the speakers who moderate (see dutch.moderator_speakers); by default, by label.
@@ -245,6 +245,9 @@ def score_turns(turns: list[Turn], texts: list[str], hits: list[list[Hit]], code
                 ev = composite.evidence + (old.all_evidence() if old else [])
                 scored[code] = Candidate(code, max(score, old.score if old else 0.0), ev)
         out.append(scored)
+    if detail is not None:
+        detail.update(raw=raw, themes=themes, markers=markers, topics=topics, context=context, moderator=moderator,
+                      introducing=introducing)
     return out
 
 

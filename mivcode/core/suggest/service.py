@@ -1,29 +1,25 @@
-"""What front ends call: refresh suggestions, train, evaluate, import reference codings.
+"""What front ends call: refresh suggestions, train, evaluate.
 
 Each function takes a `Project` and an optional `progress(stage, fraction)`
 callback, reads what it needs, does the heavy spaCy work outside any
 transaction (so a Textual worker can run it while the researcher codes) and
-writes its result in one short `store.tx()`.
+writes its result in one short transaction.
 """
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from mivcode.core import history, i18n
+from mivcode.core import i18n
+from mivcode.core.clock import now_iso
 from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
-from mivcode.core.files import read_input_text
 from mivcode.core.model import CONSENSUS_CODER, Coding, Suggestion, Transcript
-from mivcode.core.store import codings as coding_rows
-from mivcode.core.store import suggestions as rows
-from mivcode.core.store.connection import now_iso
+from mivcode.core.spans import turns_touched
 from mivcode.core.suggest import learn
 from mivcode.core.suggest.engine import Analysis, Engine
 from mivcode.core.suggest.feedback import review_feedback
@@ -53,7 +49,7 @@ class RefreshReport:
 
 
 def stored_model(project) -> TrainedModel | None:
-    found = rows.load_model(project.store, learn.MODEL_NAME)
+    found = project.stored_model(learn.MODEL_NAME)
     if found is None:
         return None
     data, meta = found
@@ -90,7 +86,7 @@ def refresh_suggestions(project, transcripts: list[str] | None = None, progress:
     todo: list[Transcript] = []
     for n in names:
         t = project.transcript(n)
-        if not force and rows.get_state(project.store, _state_key(n)) == _state_value(engine, t):
+        if not force and project.suggest_state(_state_key(n)) == _state_value(engine, t):
             report.skipped.append(n)
         else:
             todo.append(t)
@@ -99,9 +95,7 @@ def refresh_suggestions(project, transcripts: list[str] | None = None, progress:
     for i, t in enumerate(todo):
         progress(i18n.t("progress.suggest"), i / max(1, len(todo)))
         (suggestions,) = engine.run([t])
-        with project.store.tx():
-            _write(project, t, suggestions, report)
-            rows.set_state(project.store, _state_key(t.name), _state_value(engine, t))
+        _write(project, t, suggestions, report, (_state_key(t.name), _state_value(engine, t)))
         report.recomputed.append(t.name)
     progress(i18n.t("progress.save"), 1.0)
     report.seconds = time.perf_counter() - t0
@@ -116,11 +110,11 @@ def _state_value(engine: Engine, t: Transcript) -> str:
     return f"{engine.fingerprint}:{t.content_hash}"
 
 
-def _write(project, t: Transcript, suggestions: list[Suggestion], report: RefreshReport) -> None:
+def _write(project, t: Transcript, suggestions: list[Suggestion], report: RefreshReport,
+           state: tuple[str, str]) -> None:
     """Upsert what changed only; drop open suggestions that are no longer produced."""
-    existing = {(s.turn, s.code): s for s in rows.list_suggestions(project.store, transcript=t.name)}
-    tid = t.id
-    assert tid is not None
+    existing = {(s.turn, s.code): s for s in project.suggestions(t.name)}
+    changed: list[Suggestion] = []
     for s in suggestions:
         old = existing.get((s.turn, s.code))
         if old is None:
@@ -131,10 +125,10 @@ def _write(project, t: Transcript, suggestions: list[Suggestion], report: Refres
             continue
         else:
             report.updated += 1
-        rows.upsert_suggestion(project.store, tid, s)
+        changed.append(s)
     keep = {(s.turn, s.code) for s in suggestions}
     report.removed += sum(1 for k, s in existing.items() if k not in keep and s.status == "open")
-    rows.delete_suggestions(project.store, tid, keep)
+    project.store_suggestions(t.name, changed, keep, state)
 
 
 # -- the coded corpus ----------------------------------------------------------
@@ -185,9 +179,8 @@ def coded_corpus(project, engine: Engine, coder: str, progress: Progress = _noop
         (a,) = engine.analyse([t], model_texts=True)
         labels: list[set[str]] = [set() for _ in t.turns]
         for c in by_transcript[name]:
-            for u in t.turns:
-                if u.start < c.end and c.start < max(u.end, u.start + 1):
-                    labels[u.index] |= _with_ancestors(codes, c.code)
+            for i in turns_touched(t.turns, c.start, c.end):
+                labels[t.turns[i].index] |= _with_ancestors(codes, c.code)
         analyses.append(a)
         gold.append(labels)
     return Corpus(analyses, gold)
@@ -291,8 +284,7 @@ def train_model(project, coder: str | None = None, progress: Progress | None = N
         "pipeline": engine.pipeline.name, "codebook": engine.codebook_fp,
     })
     data, meta = model.to_bytes()
-    with project.store.tx():
-        rows.save_model(project.store, learn.MODEL_NAME, data, meta, coder)
+    project.save_model(learn.MODEL_NAME, data, meta, coder)
     progress(i18n.t("progress.done"), 1.0)
     return TrainReport(coder, n, len(texts), labels, sorted(c for c, p in params.items() if p.rules_only), k,
                        time.perf_counter() - t0)
@@ -383,56 +375,3 @@ def _scores(method: str, themes: list[str], gold: list[set[str]], pred: list[set
         out.append(Score(method, "macro", mp, mr, mf, sum(s.support for s in counted),
                          sum(s.predicted for s in counted), sum(s.tp for s in counted)))
     return out
-
-
-# -- reference codings --------------------------------------------------------------
-
-
-def import_codings(project, path: str | Path, coder: str) -> int:
-    """Load `transcript,turn,code` rows (a reference coding, another tool's export) as one coder's codings.
-
-    All rows are checked first; one bad row stops the import with its line
-    number and nothing is written. Rows already coded are skipped. The whole
-    import is one undoable action.
-    """
-    p = Path(path)
-    text = read_input_text(p, "codings CSV")
-    try:  # read every row first: csv.Error (a field over 128 KB, a broken quote) is the file's fault
-        reader = csv.DictReader(text.splitlines())
-        fieldnames, rows = reader.fieldnames, list(reader)
-    except csv.Error as exc:
-        raise InputError(f"{p}: not a readable CSV file ({exc})") from None
-    missing = {"transcript", "turn", "code"} - set(fieldnames or [])
-    if missing:
-        raise InputError(f"{p}:1: missing column(s) {', '.join(sorted(missing))} (need transcript,turn,code)")
-    known_codes = {c.id for c in project.codes()}
-    transcripts: dict[str, Transcript] = {}
-    ops: list[dict] = []
-    seen: set[tuple[str, int, int, str]] = set()
-    for line, row in enumerate(rows, start=2):
-        name, code = (row.get("transcript") or "").strip(), (row.get("code") or "").strip()
-        if name not in transcripts:
-            try:
-                transcripts[name] = project.transcript(name)
-            except InputError:
-                raise InputError(f"{p}:{line}: unknown transcript '{name}'") from None
-        t = transcripts[name]
-        try:
-            turn = int((row.get("turn") or "").strip())
-        except ValueError:
-            raise InputError(f"{p}:{line}: turn '{row.get('turn')}' is not a number") from None
-        if not 0 <= turn < len(t.turns):
-            raise InputError(f"{p}:{line}: transcript '{name}' has turns 0-{len(t.turns) - 1}, not {turn}")
-        if code not in known_codes:
-            raise InputError(f"{p}:{line}: unknown code '{code}' (see `mivcode codebook`)")
-        u = t.turns[turn]
-        start, end = u.start, max(u.end, u.start + 1)
-        key = (name, start, end, code)
-        if key in seen or coding_rows.find_coding(project.store, t.id, start, end, code, coder) is not None:
-            continue
-        seen.add(key)
-        coding = Coding(name, start, end, code, coder, "import", None, now_iso())
-        ops.append({"op": "add_coding", "coding": history.coding_dict(coding)})
-    if ops:
-        project._do(coder, {"op": "batch", "ops": ops}, label="import-codings")
-    return len(ops)

@@ -42,7 +42,7 @@ from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER
 from mivcode.core.project import Project
-from mivcode.core.store import team as team_rows
+from mivcode.core.spans import touched_arrays
 from mivcode.core.team import stats
 from mivcode.core.team.stats import Figure
 
@@ -77,9 +77,9 @@ class CodingData:
 def load(project: Project, coders: list[str] | None = None, code: str | None = None,
          rollup: bool = False) -> CodingData:
     """Read codings, turns and transcripts once; validate coders and code."""
-    store = project.store
+    bulk = project.bulk
     by_id = {c.id: c for c in project.codes()}
-    arr, coder_names, code_ids = team_rows.coding_array(store)
+    arr, coder_names, code_ids = bulk.coding_array()
     name_to_id = {name: cid for cid, name in coder_names.items()}
     available = sorted(coder_names[i] for i in np.unique(arr[:, 3]).tolist())
     if coders is None:
@@ -97,7 +97,7 @@ def load(project: Project, coders: list[str] | None = None, code: str | None = N
     def column_of(cid: str) -> str:
         return top_level_of(by_id, cid) if rollup else cid
 
-    transcripts = team_rows.transcript_index(store)
+    transcripts = bulk.transcript_index()
     transcript_ids = [t[0] for t in transcripts]
     lengths = np.array([t[3] for t in transcripts], dtype=np.int64)
     base = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64) if len(lengths) else lengths
@@ -122,7 +122,7 @@ def load(project: Project, coders: list[str] | None = None, code: str | None = N
     rated = np.zeros((len(coders), len(transcript_ids)), dtype=bool)
     rated[k_idx, t_idx] = True
 
-    turns = team_rows.turn_bounds(store)
+    turns = bulk.turn_bounds()
     if turns:
         u_tid, _, u_start, u_end = np.array(turns, dtype=np.int64).T
         u_t = t_lut[u_tid]
@@ -147,9 +147,8 @@ def turn_presence(data: CodingData) -> tuple[np.ndarray, np.ndarray]:
     if keep.any() and n_turns:
         g_start = data.base[data.tid[keep]] + data.start[keep]
         g_end = data.base[data.tid[keep]] + data.end[keep]
-        first = np.searchsorted(data.turn_end, g_start, side="right")  # first turn ending after the start
-        last = np.searchsorted(data.turn_start, g_end, side="left") - 1  # last turn starting before the end
-        count = np.maximum(last - first + 1, 0)
+        first, stop = touched_arrays(data.turn_start, data.turn_end, g_start, g_end)
+        count = stop - first
         rep = np.repeat(np.arange(len(first)), count)
         turn = np.repeat(first, count) + (np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count))
         present[data.coder[keep][rep], data.code[keep][rep], turn] = True
@@ -164,9 +163,9 @@ def participant_turns(project: Project, data: CodingData) -> np.ndarray:
     from mivcode.core.suggest.dutch import moderator_speakers
 
     by_transcript: dict[int, list[tuple[int, str, str]]] = {}
-    for tid, idx, speaker, text in team_rows.turn_speakers_and_texts(project.store):
+    for tid, idx, speaker, text in project.bulk.turn_speakers_and_texts():
         by_transcript.setdefault(tid, []).append((idx, speaker, text or ""))
-    meta = team_rows.transcript_moderator_meta(project.store)
+    meta = project.bulk.transcript_free_meta()
     moderator_turn: set[tuple[int, int]] = set()
     for tid, rows in by_transcript.items():
         mods = moderator_speakers([r[1] for r in rows], [r[2] for r in rows], meta.get(tid))

@@ -19,15 +19,15 @@ them only the coders who coded that transcript.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from mivcode.core import history
 from mivcode.core.errors import InputError
+from mivcode.core.history import Logged
 from mivcode.core.model import CONSENSUS_CODER, Coding
+from mivcode.core.ops import AddCoding, Batch, Op, RemoveCoding, Settle
 from mivcode.core.project import Project
-from mivcode.core.store import team as team_rows
-from mivcode.core.store.connection import now_iso
+from mivcode.core.spans import TurnIndex, touches, turn_end
+from mivcode.core.clock import now_iso
 
 MAX_CODERS = 5
 
@@ -77,25 +77,24 @@ def check_coders(project: Project, coders: list[str]) -> list[str]:
 
 def settled_turns(project: Project) -> set[tuple[str, int]]:
     """(transcript, turn) of every decision still in force (undone ones replayed away)."""
-    undo, _ = history.stacks(project.store, CONSENSUS_CODER)
     out: set[tuple[str, int]] = set()
-    for _, op in undo:
-        for sub in op["ops"] if op["op"] == "batch" else [op]:
-            if sub["op"] == "settle":
-                out.add((sub["transcript"], sub["turn"]))
+    for entry in project.undoable(CONSENSUS_CODER):
+        for op in entry.op.leaves():
+            if isinstance(op, Settle):
+                out.add((op.transcript, op.turn))
     return out
 
 
 def compare_turns(project: Project, coders: list[str]) -> list[TurnComparison]:
     """Every turn of every transcript at least two of `coders` coded, with each coder's codes."""
     coders = check_coders(project, coders)
-    store = project.store
-    names = {tid: name for tid, name, _, _ in team_rows.transcript_index(store)}
+    bulk = project.bulk
+    names = {tid: name for tid, name, _, _ in bulk.transcript_index()}
     by_transcript: dict[int, list[tuple]] = {}
-    for row in team_rows.coding_rows(store, [*coders, CONSENSUS_CODER]):
+    for row in bulk.coding_rows([*coders, CONSENSUS_CODER]):
         by_transcript.setdefault(row[0], []).append(row)
     turns: dict[int, list[tuple[int, int, int]]] = {}
-    for tid, idx, start, end in team_rows.turn_bounds(store):
+    for tid, idx, start, end in bulk.turn_bounds():
         turns.setdefault(tid, []).append((idx, start, end))
     settled = settled_turns(project)
     out: list[TurnComparison] = []
@@ -105,16 +104,13 @@ def compare_turns(project: Project, coders: list[str]) -> list[TurnComparison]:
         if len(present) < 2:
             continue
         tturns = sorted(turns.get(tid, []), key=lambda u: u[1])
-        starts = [u[1] for u in tturns]
-        ends = [u[2] for u in tturns]
+        index = TurnIndex([u[1] for u in tturns], [u[2] for u in tturns])
         items = [
             TurnComparison(names[tid], idx, s, e, present, {c: set() for c in present}, {c: {} for c in present})
             for idx, s, e in tturns
         ]
         for _, start, end, code, who in rows:
-            first = bisect_right(ends, start)
-            last = bisect_left(starts, end) - 1
-            for i in range(first, last + 1):
+            for i in index.touched(start, end):
                 item = items[i]
                 if who == CONSENSUS_CODER:
                     item.consensus.add(code)
@@ -136,23 +132,20 @@ def _desired(item: TurnComparison, codes: set[str]) -> set[tuple[int, int, str]]
                 wanted.update((s, e, code) for s, e in item.spans[c][code])
                 break
         else:
-            wanted.add((item.start, max(item.end, item.start + 1), code))
+            wanted.add((item.start, turn_end(item), code))
     return wanted
 
 
-def _layer_ops(project: Project, item: TurnComparison, codes: set[str]) -> list[dict]:
+def _layer_ops(project: Project, item: TurnComparison, codes: set[str]) -> list[Op]:
     """Ops that make the consensus codings overlapping the turn exactly the chosen codes."""
     wanted = _desired(item, codes)
-    existing = [
-        c for c in project.codings(coder=CONSENSUS_CODER, transcript=item.transcript)
-        if c.start < max(item.end, item.start + 1) and c.end > item.start
-    ]
+    existing = [c for c in project.codings(coder=CONSENSUS_CODER, transcript=item.transcript)
+                if touches(item, c.start, c.end)]
     have = {(c.start, c.end, c.code) for c in existing}
-    ops: list[dict] = [{"op": "remove_coding", "coding": history.coding_dict(c)}
-                       for c in existing if (c.start, c.end, c.code) not in wanted]
+    ops: list[Op] = [RemoveCoding(c) for c in existing if (c.start, c.end, c.code) not in wanted]
     for start, end, code in sorted(wanted - have):
-        coding = Coding(item.transcript, start, end, code, CONSENSUS_CODER, "consensus", None, now_iso())
-        ops.append({"op": "add_coding", "coding": history.coding_dict(coding)})
+        ops.append(AddCoding(Coding(item.transcript, start, end, code, CONSENSUS_CODER, "consensus", None,
+                                    now_iso())))
     return ops
 
 
@@ -161,14 +154,13 @@ def decide(project: Project, item: TurnComparison, codes: set[str], *, choice: s
     for code in codes:
         project.code(code)
     ops = _layer_ops(project, item, codes)
-    ops.append({"op": "settle", "transcript": item.transcript, "turn": item.turn, "choice": choice,
-                "codes": sorted(codes), "coders": item.coders, "by": by})
-    project._do(CONSENSUS_CODER, {"op": "batch", "ops": ops}, label="adjudicate")
+    ops.append(Settle(item.transcript, item.turn, choice, tuple(sorted(codes)), tuple(item.coders), by))
+    project.apply(Batch(tuple(ops)), CONSENSUS_CODER, label="adjudicate")
     item.consensus = set(codes)
     item.settled = True
 
 
-def undo_last(project: Project) -> dict | None:
+def undo_last(project: Project) -> Logged | None:
     """Undo the consensus layer's last step (a decision or an automatic fill)."""
     return project.undo(CONSENSUS_CODER)
 
@@ -176,21 +168,24 @@ def undo_last(project: Project) -> dict | None:
 def auto_agreed(project: Project, coders: list[str], *, by: str | None) -> AutoResult:
     """Copy every coded turn the coders agree on, not yet in the consensus, in one undoable step."""
     items = compare_turns(project, coders)
-    ops: list[dict] = []
+    ops: list[Op] = []
+    seen: set[tuple[str, int, int, str]] = set()
     turns = 0
     for item in items:
         if item.agreed and item.union and not item.consensus and not item.settled:
-            new = _layer_ops(project, item, item.union)
             # A span running into the next turn is copied once, not once per turn it touches.
-            seen = {(o["coding"]["transcript"], o["coding"]["start"], o["coding"]["end"], o["coding"]["code"])
-                    for o in ops}
-            new = [o for o in new if (o["coding"]["transcript"], o["coding"]["start"], o["coding"]["end"],
-                                      o["coding"]["code"]) not in seen]
+            new = [o for o in _layer_ops(project, item, item.union) if _key(o) not in seen]
             if new:
                 ops.extend(new)
+                seen.update(_key(o) for o in new)
                 turns += 1
     if ops:
-        project._do(CONSENSUS_CODER, {"op": "batch", "ops": ops, "by": by, "coders": coders, "auto": "agreed"},
-                    label="consensus")
+        project.apply(Batch(tuple(ops), {"by": by, "coders": coders, "auto": "agreed"}), CONSENSUS_CODER,
+                      label="consensus")
     disagreements = sum(1 for i in items if not i.agreed)
     return AutoResult(turns, len(ops), disagreements)
+
+
+def _key(op: Op) -> tuple[str, int, int, str]:
+    c = op.coding  # type: ignore[attr-defined]  (AddCoding and RemoveCoding both carry one)
+    return c.transcript, c.start, c.end, c.code

@@ -29,16 +29,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from mivcode.core import history
 from mivcode.core.codebook import validate_structure
 from mivcode.core.errors import InputError, ProjectError
 from mivcode.core.model import ORIGINS, Code, Coding, Transcript
+from mivcode.core.ops import AddCoding, Batch, Op, PutCode, SetTurnMemo, code_dict
 from mivcode.core.project import Project
-from mivcode.core.store import codes as code_rows
-from mivcode.core.store import codings as coding_store
-from mivcode.core.store import team as team_rows
-from mivcode.core.store import transcripts as transcript_rows
-from mivcode.core.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 CONFLICT_MODES = ("refuse", "ours", "theirs")
 # The fields that change what a code means; others (colour, shortcut, keywords) are the target's to keep.
@@ -142,11 +137,10 @@ def read_source(path: str | Path) -> _Source:
         raise ProjectError(f"{p}: no such project file")
     if p.is_dir():
         raise ProjectError(f"{p}: is a folder, not a project file")
-    header = team_rows.raw_header(str(p))
-    if header and header[0] == APPLICATION_ID and 0 < header[1] < SCHEMA_VERSION:
+    if Project.is_older_schema(p):
         with tempfile.TemporaryDirectory(prefix="mivcode-merge-") as tmp:
             copy = Path(tmp) / p.name
-            team_rows.snapshot(str(p), str(copy))
+            Project.copy_file(p, copy)
             return _read(p, copy)
     return _read(p, p)
 
@@ -160,20 +154,21 @@ def _read(original: Path, path: Path) -> _Source:
     except ProjectError as exc:
         raise ProjectError(str(exc).replace(str(path), str(original))) from None
     try:
-        store = project.store
+        bulk = project.bulk
         try:
-            check = team_rows.quick_check(store)
-            if check != "ok":
+            problems = project.problems(quick=True, foreign_keys=False)
+            if problems:
+                check = "; ".join(problems[:3])
                 raise ProjectError(f"{original}: corrupt project file ({' '.join(check.split())[:160]})")
-            names = [r[1] for r in team_rows.transcript_index(store)]
+            names = [r[1] for r in bulk.transcript_index()]
             transcripts = [project.transcript(n) for n in names]
-            codes = code_rows.load_codes(store)
-            codings = team_rows.full_coding_rows(store)
-            memos = team_rows.turn_memo_rows(store)
+            codes = project.codes()
+            codings = bulk.full_coding_rows()
+            memos = bulk.turn_memo_rows()
             report = SourceReport(
                 path=str(original.resolve()), sha256=sha, size=size, modified=modified,
-                created_at=store.meta("created_at"), written_with=store.meta("written_with"),
-                schema=store.schema_version(), coders=sorted({c[4] for c in codings}),
+                created_at=project.meta("created_at"), written_with=project.meta("written_with"),
+                schema=project.schema_version(), coders=sorted({c[4] for c in codings}),
             )
         except (sqlite3.DatabaseError, ValueError) as exc:  # ValueError: damaged text or JSON in a sound page
             why = ("damaged text" if isinstance(exc, UnicodeDecodeError) else "damaged data" if isinstance(exc, ValueError)
@@ -212,13 +207,6 @@ def _check_source(original: Path, transcripts: list[Transcript], codes: list[Cod
 
 # -- planning and applying -------------------------------------------------------
 
-_CODING_FIELDS = ("transcript", "start", "end", "code", "coder", "origin", "memo", "created_at", "id")
-
-
-def _coding_dict(c: Coding) -> dict:
-    """history.coding_dict without dataclasses.asdict's deep copy (10x faster for 50,000 codings)."""
-    return {f: getattr(c, f) for f in _CODING_FIELDS}
-
 
 def _conflict_fields(ours: Code, theirs: Code) -> list[str]:
     return [f for f in MEANING_FIELDS if (getattr(ours, f) or None) != (getattr(theirs, f) or None)]
@@ -251,23 +239,22 @@ def merge_projects(
     codes = {c.id: c for c in project.codes()}
     original_codes = dict(codes)
     found: list[CodebookConflict] = []
-    code_ops: list[dict] = []
+    code_ops: list[Op] = []
     for src in sources:
         for theirs in src.codes:
             ours = codes.get(theirs.id)
             if ours is None:
                 taken = {c.shortcut for c in codes.values() if c.shortcut}
-                new = Code(**{**history.code_dict(theirs), "shortcut": None if theirs.shortcut in taken else theirs.shortcut})
+                new = Code(**{**code_dict(theirs), "shortcut": None if theirs.shortcut in taken else theirs.shortcut})
                 codes[new.id] = new
                 src.report.codes_added.append(new.id)
                 continue
             diff = _conflict_fields(ours, theirs)
             if not diff:
                 continue
-            found.append(CodebookConflict(src.report.path, theirs.id, diff, history.code_dict(ours),
-                                          history.code_dict(theirs)))
+            found.append(CodebookConflict(src.report.path, theirs.id, diff, code_dict(ours), code_dict(theirs)))
             if conflicts == "theirs":
-                codes[theirs.id] = Code(**{**history.code_dict(ours), **{f: getattr(theirs, f) for f in MEANING_FIELDS}})
+                codes[theirs.id] = Code(**{**code_dict(ours), **{f: getattr(theirs, f) for f in MEANING_FIELDS}})
                 src.report.codes_replaced.append(theirs.id)
     if found and conflicts == "refuse":
         lines = [c.describe() for c in found]
@@ -280,65 +267,64 @@ def merge_projects(
         raise InputError(errors[0].split(": ", 1)[-1] + " (after merging the codebooks; nothing merged)")
     for cid, code in codes.items():
         old = original_codes.get(cid)
-        if old is None or history.code_dict(old) != history.code_dict(code):
-            code_ops.append({"op": "put_code", "old": history.code_dict(old) if old else None,
-                             "new": history.code_dict(code)})
+        if old is None or code_dict(old) != code_dict(code):
+            code_ops.append(PutCode(old, code))
 
-    store = project.store
-    with store.tx():
-        index = team_rows.transcript_index(store)
-        by_hash = {h: (tid, name) for tid, name, h, _ in index}
+    with project.transaction():  # reads and writes see one state, and all of it lands or none
+        index = project.bulk.transcript_index()
+        by_hash = {h: name for _, name, h, _ in index}
         names = {name for _, name, _, _ in index}
-        for op in code_ops:
-            history.apply(store, op)
         for src in sources:
             for t in src.transcripts:
                 if t.content_hash in by_hash:
                     src.report.transcripts_matched += 1
-                    ours = transcript_rows.load_transcript(store, by_hash[t.content_hash][1])
-                    if ours is not None and ours.meta.as_dict() != t.meta.as_dict():
+                    ours = project.transcript(by_hash[t.content_hash])
+                    if ours.meta.as_dict() != t.meta.as_dict():
                         src.report.meta_differing.append(ours.name)
                     continue
                 name = t.name if t.name not in names else f"{t.name}_{t.content_hash[:8]}"
-                copy = Transcript(name, t.text, list(t.turns), t.meta, t.content_hash, t.source_file, t.source_format)
-                tid = transcript_rows.insert_transcript(store, copy)
-                by_hash[t.content_hash] = (tid, name)
+                project.add_transcript(Transcript(name, t.text, list(t.turns), t.meta, t.content_hash, t.source_file,
+                                                  t.source_format), coder)
+                by_hash[t.content_hash] = name
                 names.add(name)
                 src.report.transcripts_added.append(name)
-        coding_ops: list[dict] = []
-        memo_ops: list[dict] = []
-        existing = team_rows.coding_details(store)
+        coding_ops: list[Op] = []
+        memo_ops: list[Op] = []
+        existing = project.bulk.coding_details()
+        planned: set[tuple] = set()
+        memos: dict[tuple[str, int, str], str | None] = {}
         for src in sources:
-            batch = []
+            added = 0
             for h, start, end, code, who, origin, memo, created in src.codings:
-                tid, name = by_hash[h]
-                batch.append((tid, Coding(name, start, end, code, who, origin, memo, created)))
-            added = team_rows.insert_codings(store, batch)
-            src.report.codings_added = len(added)
-            src.report.codings_present = len(batch) - len(added)
+                key = (h, start, end, code, who)
+                if key in existing or key in planned:
+                    continue
+                planned.add(key)
+                coding_ops.append(AddCoding(Coding(by_hash[h], start, end, code, who, origin, memo, created)))
+                added += 1
+            src.report.codings_added = added
+            src.report.codings_present = len(src.codings) - added
             src.report.codings_differing = sum(
                 1 for h, start, end, code, who, origin, memo, _ in src.codings
                 if existing.get((h, start, end, code, who), (origin, memo)) != (origin, memo)
             )
-            coding_ops.extend({"op": "add_coding", "coding": _coding_dict(c)} for c in added)
             for h, turn, who, text in src.memos:
-                tid, name = by_hash[h]
-                current = coding_store.get_turn_memo(store, tid, turn, who)
+                name = by_hash[h]
+                key = (name, turn, who)
+                current = memos[key] if key in memos else project.turn_memo(name, turn, who)
                 if current == text:
                     continue
                 if current:
                     src.report.memos_kept += 1
                     continue
-                op = {"op": "set_turn_memo", "transcript": name, "turn": turn, "coder": who, "old": None, "new": text}
-                history.apply(store, op)
-                memo_ops.append(op)
+                memos[key] = text
+                memo_ops.append(SetTurnMemo(name, turn, who, None, text))
                 src.report.memos_added += 1
-        ops = code_ops + coding_ops + memo_ops
-        if ops:
-            coding_store.append_event(store, coder, "do", {"op": "batch", "ops": ops, "label": "merge"})
-        coding_store.append_event(store, coder, "merge", {
+        todo = code_ops + coding_ops + memo_ops
+        if todo:
+            project.apply(Batch(tuple(todo)), coder, label="merge")
+        project.log(coder, "merge", {
             "by": coder, "into": str(target), "mode": conflicts, "conflicts": [c.describe() for c in found],
             "sources": [s.report.provenance() for s in sources],
         })
-    project._invalidate_codes()
     return MergeReport([s.report for s in sources], found, conflicts)

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from mivcode.core.i18n import t
 from mivcode.core.project import Project
-from mivcode.tui.searching import SearchHit, TurnRecord, load_corpus, search, snippet
+from mivcode.core.queries.search import SearchHit, TurnRecord, load_corpus, search, snippet
 
 
 class SearchDialog(ModalScreen[tuple[SearchHit, list[SearchHit]] | None]):

@@ -29,8 +29,9 @@ from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from mivcode.core.errors import MivcodeError
-from mivcode.core.i18n import t
+from mivcode.core.i18n import language, t
 from mivcode.core.model import CONSENSUS_CODER, Code, Transcript
+from mivcode.core.ops import Settle
 from mivcode.core.team import consensus
 from mivcode.core.team.consensus import TurnComparison
 from mivcode.tui.bindings import MivScreen, bind
@@ -364,19 +365,19 @@ class AdjudicationScreen(MivScreen):
 
     def action_undo(self) -> None:
         try:
-            op = consensus.undo_last(self.project)
+            step = consensus.undo_last(self.project)
         except MivcodeError as exc:
             self.notify(exc.localized(), severity="error")
             return
-        if op is None:
+        if step is None:
             self.notify(t("coding.nothing_undo"), severity="warning")
             return
-        marker = next((o for o in (op["ops"] if op["op"] == "batch" else [op]) if o["op"] == "settle"), None)
+        marker = next((o for o in step.op.leaves() if isinstance(o, Settle)), None)
         if marker is not None:
-            key = (marker["transcript"], marker["turn"])
-            what = t("adjudication.turn_ref", transcript=marker["transcript"], turn=marker["turn"])
+            key = (marker.transcript, marker.turn)
+            what = t("adjudication.turn_ref", transcript=marker.transcript, turn=marker.turn)
         else:
-            key, what = self._key(), op.get("label", op["op"])
+            key, what = self._key(), step.label or step.op.describe(language())
         self.notify(t("coding.undone", what=what))
         self._compare(key)
 

@@ -220,12 +220,10 @@ class CodebookScreen(MivScreen):
 
     def action_undo(self) -> None:
         try:
-            op = self.app.project.undo(self.app.coder)
+            step = self.app.project.undo(self.app.coder)
         except MivcodeError as exc:
             self.app.notify(exc.localized(), severity="error")
             return
-        from mivcode.tui.screens.coding import describe_op
-
         self.reload()
         self.query_one("#status", Static).update(
-            escape(t("coding.undone", what=describe_op(op))) if op else t("coding.nothing_undo"))
+            escape(t("coding.undone", what=step.op.describe(self.app.language))) if step else t("coding.nothing_undo"))

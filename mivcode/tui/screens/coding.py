@@ -25,7 +25,7 @@ from mivcode.tui.bindings import MivScreen, bind
 from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog, InputDialog
 from mivcode.tui.dialogs.search import SearchDialog
-from mivcode.tui.searching import SearchHit
+from mivcode.core.queries.search import SearchHit
 from mivcode.tui.widgets.panel import TextPanel
 from mivcode.tui.widgets.transcript_view import Hit, TranscriptView, contrast_text
 
@@ -56,23 +56,6 @@ class TurnFilter:
         if self.kind == "speaker":
             return self.value or ""
         return t(f"filter.name.{self.kind}")
-
-
-def describe_op(op: dict) -> str:
-    """One short phrase for the status line after undo/redo."""
-    kind = op.get("op", "")
-    if kind in ("add_coding", "remove_coding"):
-        c = op["coding"]
-        return t(f"op.{kind}", code=c["code"], transcript=c["transcript"])
-    if kind == "set_suggestion_status":
-        return t("op.set_suggestion_status", code=op["code"])
-    if kind == "set_turn_memo":
-        return t("op.set_turn_memo", turn=op["turn"])
-    if kind == "batch":
-        return t("op.batch", n=len(op["ops"]))
-    if kind in ("set_coding_memo", "put_code", "recode"):
-        return t(f"op.{kind}")
-    return t("op.other", op=kind)
 
 
 def _fraction(*args, **kwargs) -> float | None:
@@ -492,14 +475,14 @@ class CodingScreen(MivScreen):
     def _step(self, *, redo: bool) -> None:
         """Undo or redo from the event log (also what was done before a restart)."""
         name = "redo" if redo else "undo"
-        op = self._edit(t(f"key.{name}"), self.project.redo if redo else self.project.undo, self.coder)
-        if op is FAILED:
+        step = self._edit(t(f"key.{name}"), self.project.redo if redo else self.project.undo, self.coder)
+        if step is FAILED:
             return
-        if op is None:
+        if step is None:
             self.say(t(f"coding.nothing_{name}"))
             return
         self.reload_annotations()
-        self.say(t("coding.redone" if redo else "coding.undone", what=describe_op(op)))
+        self.say(t("coding.redone" if redo else "coding.undone", what=step.op.describe(self.language)))
 
     # -- filters ---------------------------------------------------------------------------
 

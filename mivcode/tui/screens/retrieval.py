@@ -1,14 +1,11 @@
 """Retrieval: every segment coded with a code, across transcripts, with context.
 
-This is what researchers read when they write the report chapter on, say,
-discrimination at internships: all quotes for the code and its subcodes,
-filterable by institution, group and coder, each with the turn before and
-after so a quote is never read out of context. Enter opens the turn.
+The list itself is `mivcode.core.queries.retrieval` (also `mivcode segments`);
+this screen filters it by institution, group and coder, shows each quote with
+the turn before and after, and Enter opens the turn.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
@@ -17,48 +14,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mivcode.core.i18n import t
-from mivcode.core.model import Coding, Transcript
+from mivcode.core.queries.retrieval import Segment, collect_segments
 from mivcode.tui.bindings import MivScreen, bind
 from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog
-
-
-@dataclass(slots=True)
-class Segment:
-    coding: Coding
-    turn: int
-    speaker: str
-    before: str | None
-    text: str  # the whole turn
-    span: tuple[int, int]  # the coded part, relative to `text`
-    after: str | None
-
-
-def collect_segments(project, code: str, *, institution: str | None = None, group: str | None = None,
-                     coder: str | None = None) -> list[Segment]:
-    """Read the segments through the core API (runs in a worker thread)."""
-    metas = {s.name: s.meta for s in project.transcripts()}
-    cache: dict[str, Transcript] = {}
-    out = []
-    for c in project.codings(code=code, include_subcodes=True, coder=coder):
-        meta = metas.get(c.transcript)
-        if meta is None or (institution and meta.institution != institution) or (group and meta.group != group):
-            continue
-        tr = cache.get(c.transcript) or cache.setdefault(c.transcript, project.transcript(c.transcript))
-        u = tr.turn_at(c.start)
-        if u is None:
-            continue
-
-        def line(i: int) -> str | None:
-            if 0 <= i < len(tr.turns):
-                v = tr.turns[i]
-                return f"{v.speaker}: {tr.turn_text(v)}"
-            return None
-
-        end = min(c.end, u.end)
-        out.append(Segment(c, u.index, u.speaker, line(u.index - 1), tr.turn_text(u),
-                           (max(0, c.start - u.start), max(0, end - u.start)), line(u.index + 1)))
-    return out
 
 
 class RetrievalScreen(MivScreen):

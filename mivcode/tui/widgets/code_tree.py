@@ -9,33 +9,25 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from mivcode.core.codebook import code_tree
 from mivcode.core.model import Code
 
 
 def fill_code_tree(tree: Tree, codes: list[Code], counts: dict[str, int], language: str) -> dict[str, TreeNode]:
     """Parents before children whatever the stored order; leaves have no expand arrow."""
     tree.clear()
-    known = {c.id for c in codes}
-    parents = {c.parent for c in codes if c.parent in known}
-    nodes: dict[str | None, TreeNode] = {None: tree.root}
-    pending = list(codes)
-    while pending:
-        progressed = False
-        for c in list(pending):
-            parent = c.parent if c.parent in known else None
-            if parent not in nodes:
-                continue
-            key = f"[{c.shortcut}] " if c.shortcut else ""
-            label = Text.assemble(("■ ", c.color), key, c.display(language), (f"  {counts.get(c.id, 0)}", "dim"))
-            if c.id in parents:
-                nodes[c.id] = nodes[parent].add(label, data=c.id, expand=True)
-            else:
-                nodes[c.id] = nodes[parent].add_leaf(label, data=c.id)
-            pending.remove(c)
-            progressed = True
-        if not progressed:  # a cycle: show the rest flat rather than hang
-            for c in pending:
-                nodes[c.id] = tree.root.add_leaf(c.display(language), data=c.id)
-            break
+    nodes: dict[str, TreeNode] = {}
+    path: list[TreeNode] = [tree.root]  # the node at each depth on the way down
+    for row in code_tree(codes):
+        c = row.code
+        del path[row.depth + 1:]
+        key = f"[{c.shortcut}] " if c.shortcut else ""
+        label = Text.assemble(("■ ", c.color), key, c.display(language), (f"  {counts.get(c.id, 0)}", "dim"))
+        parent = path[row.depth]
+        if row.has_children:
+            nodes[c.id] = parent.add(label, data=c.id, expand=True)
+            path.append(nodes[c.id])
+        else:
+            nodes[c.id] = parent.add_leaf(label, data=c.id)
     tree.root.expand_all()
-    return {k: v for k, v in nodes.items() if k is not None}
+    return nodes

@@ -39,6 +39,7 @@ from textual.strip import Strip
 
 from mivcode.core.i18n import t
 from mivcode.core.model import Code, Coding, Suggestion, Transcript
+from mivcode.core.spans import turns_touched
 from mivcode.tui.widgets.layout import Block, LineSpec, block_at, word_boundaries, wrap_offsets
 
 GUTTER = 8  # focus mark, code bar, turn number (5), space
@@ -188,9 +189,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         """
         assert self.transcript is not None
         by_turn: dict[int, list[Coding]] = defaultdict(list)
-        for c in codings:
-            turn = c.turn if c.turn is not None else self._turn_of_offset(c.start)
-            by_turn[turn].append(c)
+        turns = self.transcript.turns
+        for c in codings:  # on every turn it touches (`spans`), as toggling, agreement and reports count it
+            for i in turns_touched(turns, c.start, c.end) or (self._turn_of_offset(c.start),):
+                by_turn[i].append(c)  # turns are numbered by position
         n = self._n
         counts = array("I", bytes(4 * n))
         self._suggestions.clear()

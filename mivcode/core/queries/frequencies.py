@@ -19,15 +19,14 @@ once).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from mivcode.core import i18n
-from mivcode.core.codebook import top_level_of
+from mivcode.core.codebook import code_tree, top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER, Code
-from mivcode.core.store import exports as rows
+from mivcode.core.spans import TurnIndex
 
 BREAKDOWNS = ("institution", "group", "leerweg", "niveau")
 
@@ -76,23 +75,14 @@ class TranscriptInfo:
     n_turns: int
     text: str
     turns: list[tuple]  # (idx, speaker, start, end, t_start, t_end)
-    turn_ends: list[int]
+    index: TurnIndex
 
     def key(self, by: str) -> str | None:
         return getattr(self, by)
 
     def turns_touched(self, start: int, end: int) -> tuple[int, ...]:
-        """Indexes of the turns a span [start, end) overlaps (at least the one it starts in)."""
-        if not self.turns:
-            return ()
-        i = bisect_right(self.turn_ends, start)
-        out = []
-        while i < len(self.turns) and (self.turns[i][2] < end or not out):
-            out.append(self.turns[i][0])
-            i += 1
-        if not out:
-            out.append(self.turns[-1][0])
-        return tuple(out)
+        """Indexes of the turns a span [start, end) touches (`spans`): none for a span inside a speaker label."""
+        return tuple(self.turns[i][0] for i in self.index.touched(start, end))
 
 
 @dataclass(slots=True)
@@ -154,22 +144,7 @@ class ReportData:
 
     def code_order(self) -> list[Code]:
         """Depth-first codebook order: a theme, then its sub-codes."""
-        children: dict[str | None, list[Code]] = defaultdict(list)
-        ids = self.by_id
-        for c in self.codes:
-            children[c.parent if c.parent in ids else None].append(c)
-        out: list[Code] = []
-        seen: set[str] = set()
-
-        def walk(parent: str | None) -> None:
-            for c in children.get(parent, []):
-                if c.id not in seen:
-                    seen.add(c.id)
-                    out.append(c)
-                    walk(c.id)
-
-        walk(None)
-        return out
+        return [row.code for row in code_tree(self.codes)]
 
 
 def load_report_data(project, coder: str | None = None, institution: str | None = None) -> ReportData:
@@ -178,14 +153,14 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
     `institution` keeps only that institution's transcripts: the report an institution
     receives must not carry other schools' quotes.
     """
-    store = project.store
-    coders = rows.coders_with_codings(store)
+    bulk = project.bulk
+    coders = project.coders_with_codings()
     layer = choose_layer(coders, coder)
     codes = project.codes()
     by_id = {c.id: c for c in codes}
-    turns = rows.turn_table(store)
+    turns = bulk.turn_table()
     infos: dict[int, TranscriptInfo] = {}
-    table = rows.transcript_table(store)
+    table = bulk.transcript_table()
     if institution is not None:
         known = sorted({r["institution"] for r in table if r["institution"]})
         if institution not in known:
@@ -196,12 +171,12 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
         tt = turns.get(r["id"], [])
         infos[r["id"]] = TranscriptInfo(
             r["id"], r["name"], r["institution"], r["group"], r["leerweg"], r["niveau"], len(tt), r["text"],
-            tt, [u[3] for u in tt],
+            tt, TurnIndex([u[2] for u in tt], [u[3] for u in tt]),
         )
     theme_cache: dict[str, str] = {}
     segments: list[Segment] = []
     merged: dict[tuple, Segment] = {}
-    for tid, start, end, code, who, origin, memo, created in rows.coding_table(store, layer.coder):
+    for tid, start, end, code, who, origin, memo, created in bulk.coding_table(layer.coder):
         info = infos.get(tid)
         if info is None:
             continue
@@ -223,7 +198,7 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
             merged[(tid, start, end, code)] = seg
         segments.append(seg)
     memos: dict[tuple[int, int], str] = {}
-    for tid, turn, who, text in rows.turn_memo_table(store):
+    for tid, turn, who, text in bulk.turn_memo_table():
         if tid not in infos or (layer.coder is not None and who != layer.coder):
             continue
         line = text if layer.coder is not None else f"{who}: {text}"

@@ -13,8 +13,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from mivcode.core.exports import frequencies as fq
-from mivcode.core.exports.safe_text import csv_safe
+from mivcode.core.exchange.safe_text import csv_safe
+from mivcode.core.queries import frequencies as fq
 
 # The columns are identifiers, like the CLI's JSON keys, not headings: the same in every language so that
 # scripts, R and pandas read them by name (the workbook is the translated report); for the same reason the

@@ -25,9 +25,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mivcode import __version__
-from mivcode.core.exports import frequencies as fq
-from mivcode.core.exports.safe_text import is_risky, xlsx_clean
+from mivcode.core.exchange.safe_text import is_risky, xlsx_clean
 from mivcode.core.i18n import Texts
+from mivcode.core.queries import frequencies as fq
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13)
