@@ -248,6 +248,7 @@ def check_replay(p, coder: str) -> None:
 def _env() -> dict:
     env = dict(os.environ)
     env["MIVCODE_CODER"] = CODER
+    env["MIVCODE_LANG"] = "en"  # the confirmations below are matched in English, whatever the user configured
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     return env
 
@@ -404,7 +405,7 @@ def tui_round(path: Path, model: Model, rng: random.Random, result: Result, coun
                           env=env, dimensions=(24, 80), encoding="utf-8", timeout=60)
     seen: set[int] = set()
     try:
-        child.expect([r"beurt \d+ \(0", r"turn \d+ \(0"])  # the status line: "beurt 3 (0–23)"
+        child.expect([r"beurt \d+ \(0", r"turn \d+ \(0"])  # the status line once the transcript is shown
         deadline = time.monotonic() + rng.uniform(0.05, 1.5)
         while time.monotonic() < deadline and child.isalive():
             child.send(rng.choice(TUI_KEYS))

@@ -13,9 +13,23 @@ from mivcode.core.errors import InputError
 from mivcode.core.project import Project
 from mivcode.core.team import consensus
 from mivcode.core.team.agreement import agreement_table
-from mivcode.tui.screens.adjudication import AdjudicationApp, AdjudicationScreen, CodeChoice
+from mivcode.core.config import Settings
+from mivcode.tui.app import MivApp
+from mivcode.tui.dialogs.code_choice import CodeChoice
+from mivcode.tui.screens.adjudication import AdjudicationScreen
 
 T = "fg_roc_studenten"
+
+
+def adjudication_app(project: Project, coders: list[str] | None, **settings) -> MivApp:
+    """The app as `mivcode adjudicate` opens it: Home, and the adjudication above it."""
+    return MivApp(project, "jan", settings=Settings(coder="jan", **settings), adjudicate=coders)
+
+
+async def settle(pilot) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 @pytest.fixture
@@ -117,9 +131,9 @@ def test_adjudication_flow_with_pilot(coded):
 async def _flow(coded):
     consensus.auto_agreed(coded, ["ann", "bob"], by="jan")
     coded.set_turn_memo(T, 3, "twijfel", "ann")
-    app = AdjudicationApp(coded, ["ann", "bob"], "jan")
+    app = adjudication_app(coded, ["ann", "bob"])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AdjudicationScreen)
         assert [(i.turn) for i in screen.items] == [3, 5]
@@ -136,7 +150,7 @@ async def _flow(coded):
         assert screen.settled_count == 2
         assert {c for (turn, c, _) in _layer(coded) if turn == 5} == {"agressie_geweld", "geaccepteerde_onveiligheid"}
         await pilot.press("u")  # undo the union on turn 5
-        await pilot.pause()
+        await settle(pilot)
         assert screen.settled_count == 1 and screen.current.turn == 5
         assert not any(turn == 5 for turn, _, _ in _layer(coded))
         await pilot.press("e")  # edit: pick codes
@@ -163,8 +177,9 @@ async def _flow(coded):
         assert coded.turn_memo(T, 3, "consensus") == "geen code"
         assert "memo: geen code" in str(screen.query_one("#adj-consensus").render())
         assert "memo: twijfel" in str(screen.query_one("#adj-coder-1").render())  # ann's own memo shown
-        await pilot.press("q")
+        await pilot.press("q")  # back: to Home, as every screen of the app
         await pilot.pause()
+        assert not isinstance(app.screen, AdjudicationScreen)
     assert consensus.settled_turns(coded) == {(T, 3), (T, 5)}
 
 
@@ -175,12 +190,12 @@ def test_adjudication_without_disagreements(project):
 async def _nothing(project):
     project.add_coding(T, 1, "racisme", "ann")
     project.add_coding(T, 1, "racisme", "bob")
-    app = AdjudicationApp(project, ["ann", "bob"], "jan")
+    app = adjudication_app(project, ["ann", "bob"])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert "Geen verschillen" in str(app.screen.query_one("#adj-position").render())
         await pilot.press("1", "b", "u", "n")
-        await pilot.pause()
+        await settle(pilot)
     assert _layer(project) == set()
 
 
@@ -201,15 +216,12 @@ def test_cli_consensus_and_disagreements(coded):
 
 def test_reached_from_home_with_the_team_guessed(coded, tmp_path):
     """The app's `v` (Home) passes only project and coder: the screen takes every coder but the consensus."""
-    from mivcode.core.config import Settings
-    from mivcode.tui.app import MivApp
-
     async def run() -> None:
         app = MivApp(coded, "jan", settings=Settings(coder="jan"))
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("v")
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, AdjudicationScreen)
             assert screen.coders == ["ann", "bob"] and len(screen.items) == 2
@@ -228,34 +240,110 @@ def test_one_coder_shows_why_instead_of_crashing(project):
     project.add_coding(T, 1, "racisme", "ann")
 
     async def run() -> None:
-        app = AdjudicationApp(project, None, "jan")
+        app = MivApp(project, "jan", settings=Settings(coder="jan"))
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
+            await pilot.press("v")
+            await settle(pilot)
             text = str(app.screen.query_one("#adj-position").render())
             assert "2 to 5" in text and "--coders" in text
             await pilot.press("1", "b", "e", "u", "a", "n")
-            await pilot.pause()
+            await settle(pilot)
+            assert isinstance(app.screen, AdjudicationScreen)  # the keys that need a team are disabled
 
     asyncio.run(run())
     assert _layer(project) == set()
 
 
 def test_english_interface(coded):
-    from mivcode.tui import i18n
+    from mivcode.core import i18n
 
     async def run() -> None:
-        app = AdjudicationApp(coded, ["ann", "bob"], "jan")
+        app = adjudication_app(coded, ["ann", "bob"], language="en")
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            i18n.set_language("en")  # after the app read the (Dutch) settings
-            app.push_screen(AdjudicationScreen(coded, ["ann", "bob"], "jan"))
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert str(screen.query_one("#adj-progress").render()) == "0 of 2 settled"
-            descriptions = {b.description for _, b in screen._bindings}
+            descriptions = {b.binding.description for b in screen.active_bindings.values()}
             assert "Both (union)" in descriptions and "Beide (samen)" not in descriptions
+            app.set_language("nl")  # switched while the screen is open
+            await settle(pilot)
+            assert str(screen.query_one("#adj-progress").render()) == "0 van 2 beslist"
+            assert screen.active_bindings["b"].binding.description == "Beide (samen)"
 
     try:
         asyncio.run(run())
     finally:
         i18n.set_language("nl")
+
+
+def test_cli_adjudicate_opens_the_app_on_the_adjudication(coded, monkeypatch):
+    seen = []
+
+    def run(self) -> None:  # instead of taking the terminal: drive the same app headless
+        async def go() -> None:
+            async with self.run_test(size=(120, 40)) as pilot:
+                await settle(pilot)
+                seen.append((type(self.screen), self.screen.coders, len(self.screen.items)))
+                await pilot.press("x")
+                await pilot.pause()
+
+        asyncio.run(go())
+
+    monkeypatch.setattr(MivApp, "run", run)
+    result = CliRunner().invoke(main, ["adjudicate", str(coded.path), "--coders", "ann,bob", "--coder", "jan"])
+    assert result.exit_code == 0, result.output
+    assert seen == [(AdjudicationScreen, ["ann", "bob"], 2)]
+    assert consensus.settled_turns(coded) == {(T, 3)}
+    bad = CliRunner().invoke(main, ["adjudicate", str(coded.path), "--coders", "ann,zoe"])
+    assert bad.exit_code == 1 and "'zoe' has no codings" in bad.output  # refused before any screen opens
+
+
+def test_comparing_runs_in_a_worker_and_the_screen_stays_responsive(coded, monkeypatch):
+    """The whole-project comparison runs off the UI thread: keys work meanwhile, decisions wait for it."""
+    import threading
+
+    from mivcode.tui.screens.help import HelpScreen
+
+    release = threading.Event()
+    threads = []
+    real = consensus.compare_turns
+
+    def slow_compare(project, coders):
+        threads.append(threading.current_thread() is threading.main_thread())
+        release.wait(10)
+        return real(project, coders)
+
+    monkeypatch.setattr(consensus, "compare_turns", slow_compare)
+
+    async def run() -> None:
+        app = MivApp(coded, "jan", settings=Settings(coder="jan"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("v")
+            await pilot.pause(0.2)
+            screen = app.screen
+            assert isinstance(screen, AdjudicationScreen)
+            assert screen.comparing and screen.query_one("#adj-body").loading
+            workers = [w for w in app.workers if w.group == "adjudication"]
+            assert [w.state.name for w in workers] == ["RUNNING"]
+            assert "vergelijken" in str(screen.query_one("#adj-position").render())
+            await pilot.press("x")  # a decision waits for the list (disabled, shown dimmed)
+            assert consensus.settled_turns(coded) == set()
+            await pilot.press("question_mark")  # the app answers while the worker compares
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            release.set()
+            await settle(pilot)
+            assert not screen.comparing and not screen.query_one("#adj-body").loading
+            assert [i.turn for i in screen.items] == [3, 5]
+            await pilot.press("x")
+            await pilot.pause()
+            assert consensus.settled_turns(coded) == {(T, 3)}
+
+    try:
+        asyncio.run(run())
+    finally:
+        release.set()
+    assert threads == [False]

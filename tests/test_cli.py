@@ -75,6 +75,23 @@ def test_turns_code_codings_uncode_round_trip(runner, example_project):
     assert len(jsonl(run(runner, "codings", example_project, "--json").stdout)) == 2
 
 
+def test_messages_are_dutch_first_english_by_config_or_environment(runner, example_project, monkeypatch):
+    """Confirmations and table headers follow `language` (MIVCODE_LANG first); JSON keys never change."""
+    from mivcode.core.config import Settings, save_settings
+
+    name = jsonl(run(runner, "transcripts", example_project, "--json").stdout)[0]["name"]
+    out = run(runner, "code", example_project, name, 2, "racisme", "--coder", "ann").stdout
+    assert out.startswith(f"{name} beurt 2 ") and "gecodeerd als racisme (ann)" in out
+    assert run(runner, "transcripts", example_project).stdout.split()[:3] == ["naam", "instelling", "groep"]
+    save_settings(Settings(language="en"))
+    out = run(runner, "uncode", example_project, name, 2, "racisme", "--coder", "ann").stdout
+    assert out.startswith("removed 1 coding(s) of racisme")
+    assert run(runner, "transcripts", example_project).stdout.split()[:3] == ["name", "institution", "group"]
+    monkeypatch.setenv("MIVCODE_LANG", "nl")  # the environment wins over the configuration
+    assert run(runner, "undo", example_project, "--coder", "ann").stdout.startswith("ongedaan gemaakt: ")
+    assert set(jsonl(run(runner, "transcripts", example_project, "--json").stdout)[0]) >= {"name", "institution"}
+
+
 def test_coder_defaults_to_environment_then_login(runner, example_project, monkeypatch):
     name = jsonl(run(runner, "transcripts", example_project, "--json").stdout)[0]["name"]
     run(runner, "code", example_project, name, 1, "lhbtiq")
@@ -91,7 +108,7 @@ def test_codebook_tree_json(runner, example_project):
 
 
 def test_codebook_check(runner, tmp_path):
-    assert "8 themes" in run(runner, "codebook-check", Path(__file__).parents[1] / "codebooks" / "miv2023.yaml").stdout
+    assert "8 thema's" in run(runner, "codebook-check", Path(__file__).parents[1] / "codebooks" / "miv2023.yaml").stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("codes:\n  - id: a\n    label: A\n  - id: a\n    label: B\n", encoding="utf-8")
     result = run(runner, "codebook-check", bad, ok=False)
@@ -125,7 +142,7 @@ def test_every_command_has_help(runner):
 
 def test_reimport_is_a_no_op_with_a_message(runner, example_project):
     result = run(runner, "import", example_project, "--manifest", EXAMPLES / "manifest.csv")
-    assert "already imported" in result.stderr and "nothing new" in result.stderr
+    assert "already imported" in result.stderr and "niets nieuws" in result.stderr
 
 
 def test_installed_command_in_a_subprocess(tmp_path):

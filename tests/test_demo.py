@@ -35,11 +35,11 @@ def test_demo_build_reuse_fresh_and_overview():
     lines = result.output.splitlines()
     assert lines[0] == f"project: {demo_path()}"
     for name in listed:
-        assert any(line.strip().startswith(name) and "turns coded" in line for line in lines)
+        assert any(line.strip().startswith(name) and "beurten gecodeerd" in line for line in lines)
 
     result = CliRunner().invoke(main, ["demo", "--fresh", "--no-ui", "--coder", "gebruiker"])
     assert result.exit_code == 0, result.output
-    assert "0/" in result.output and "by gebruiker" in result.output
+    assert "0/" in result.output and "door gebruiker" in result.output
     with Project.open(demo_path(), readonly=True) as p:
         assert p.codings(coder="gebruiker") == []  # --fresh rebuilt it
     assert not list(demo_path().parent.glob("*.building-*"))  # no half-built leftovers

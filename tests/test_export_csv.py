@@ -88,7 +88,7 @@ def test_cli_taguette_codebook_flags(tmp_path, small_codebook):
     p.close()
     run = lambda *a: CliRunner().invoke(main, ["export", str(tmp_path / "report.miv"), *a])  # noqa: E731
     r = run(str(tmp_path / "tags.csv"), "--taguette")
-    assert r.exit_code == 0 and "4 codes as Taguette tags" in r.output
+    assert r.exit_code == 0 and "4 codes als Taguette-tags" in r.output
     rows = list(csv.reader(io.StringIO((tmp_path / "tags.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["tag", "description"] and ["Discriminatie.Racisme", ""] in rows
     for extra in (["--no-bom"], ["--frequencies"], ["--coder", "anna"], ["--delimiter", ";"]):

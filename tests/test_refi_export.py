@@ -182,9 +182,9 @@ def test_cli_qdpx_and_qdc(rich_project, tmp_path, small_codebook):
     runner.invoke(main, ["init", str(tmp_path / "n.miv"), "--codebook", str(small_codebook)])
     r = runner.invoke(main, ["import-qdpx", str(tmp_path / "n.miv"), str(tmp_path / "x.qdpx")])
     assert r.exit_code == 0, r.output
-    assert "3 transcripts" in r.output
+    assert "3 transcripten" in r.output
     r = runner.invoke(main, ["codebook-import", str(tmp_path / "n.miv"), str(tmp_path / "x.qdc")])
-    assert r.exit_code == 0 and "0 new codes" in r.output
+    assert r.exit_code == 0 and "0 nieuwe codes" in r.output
 
 
 def test_qdpx_for_one_coder(rich_project, tmp_path, small_codebook):

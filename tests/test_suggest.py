@@ -357,7 +357,7 @@ def test_cli_import_codings_and_evaluate(project, tmp_path):
     good.write_text("transcript,turn,code\nfg_roc_studenten,1,racisme\nfg_roc_studenten,5,agressie_geweld\n"
                     "fg_roc_studenten,5,geaccepteerde_onveiligheid\nfg_roc_studenten,2,discriminatie\n", encoding="utf-8")
     r = runner.invoke(main, ["import-codings", path, str(good), "--coder", "ref"])
-    assert r.exit_code == 0 and "imported 4" in r.stdout
+    assert r.exit_code == 0 and "4 codering(en) geïmporteerd" in r.stdout
     r = runner.invoke(main, ["evaluate", path, "--coder", "ref", "--json", "--rules-only"])
     assert r.exit_code == 0, r.output
     rows = {(x["method"], x["code"]): x for x in map(json.loads, r.stdout.splitlines())}

@@ -14,7 +14,7 @@ from mivcode.core.model import Evidence, Suggestion
 from mivcode.core.project import Project
 from mivcode.core.store import suggestions as suggestion_rows
 from mivcode.core.store import transcripts as transcript_rows
-from mivcode.tui import i18n
+from mivcode.core import i18n
 from mivcode.tui.app import MivApp
 from mivcode.tui.screens.codebook import CodebookScreen
 from mivcode.tui.screens.coding import CodingScreen
@@ -472,8 +472,7 @@ async def test_language_switch_and_palette(project):
         await settle(pilot)
         assert app.language == "en" and load_settings().language == "en"
         assert app.screen.query_one("#home-title").render().plain == "Transcripts"
-        binding = app.screen._bindings.key_to_bindings["b"][0]
-        assert binding.description == "Codebook"
+        assert app.screen.active_bindings["b"].binding.description == "Codebook"  # what the footer shows
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"Codebook")
@@ -500,13 +499,71 @@ async def test_palette_lists_coding_actions(project):
         assert coded(project) == {(0, "agressie_geweld")}
 
 
-async def test_user_keymap_overrides_a_binding(project):
+async def test_user_keymap_overrides_a_binding_and_help_shows_it(project):
     app = make_app(project, keymap={"coding.undo": "ctrl+z"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coding(pilot)
+        await pilot.press("1")
+        await pilot.press("u")  # no longer undo
+        assert coded(project) == {(0, "discriminatie")}
+        await pilot.press("ctrl+z")
+        assert coded(project) == set()
+        assert screen.active_bindings["ctrl+z"].binding.description == "Ongedaan maken"  # the footer's view
+        await pilot.press("question_mark")
+        await settle(pilot)
+        keys = app.screen.query_one("#help-keys").render().plain
+        undo = next(line for line in keys.splitlines() if "coding.undo" in line)  # the id to write in [keymap]
+        assert "^z" in undo and "Ongedaan maken" in undo and " u " not in undo
+
+
+async def test_a_code_shortcut_never_shadows_a_key_the_keymap_gave_an_action(project):
+    app = make_app(project, keymap={"coding.undo": "5"})  # 5 is the shortcut of agressie_geweld
     async with app.run_test(size=SIZE) as pilot:
         await open_coding(pilot)
         await pilot.press("1")
-        await pilot.press("ctrl+z")
+        await pilot.press("5")  # the action wins: undo
         assert coded(project) == set()
+
+
+async def test_language_switch_relabels_the_bindings_of_every_open_screen(project):
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coding(pilot)
+        assert screen.active_bindings["u"].binding.description == "Ongedaan maken"
+        home = app.screen_stack[-2]
+        app.set_language("en")
+        await settle(pilot)
+        assert screen.active_bindings["u"].binding.description == "Undo"
+        assert screen.active_bindings["q"].binding.description == "Quit"  # an app binding too
+        assert home.active_bindings["b"].binding.description == "Codebook"  # and the screen underneath
+        from mivcode.tui.commands import MivCommands
+
+        titles = [title for title, _, _ in MivCommands(screen)._commands()]
+        assert "Accept suggestion" in titles and "Suggestie accepteren" not in titles
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "Undo" in app.screen.query_one("#help-keys").render().plain
+
+
+async def test_a_changed_codebook_shortcut_codes_at_once(project):
+    from dataclasses import replace
+
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coding(pilot)
+        await pilot.press("5")
+        assert coded(project) == {(0, "agressie_geweld")}
+        code = next(c for c in project.codes() if c.id == "agressie_geweld")
+        project.save_code(replace(code, shortcut="y"), "tester")  # as the codebook screen does
+        app.push_screen(HomeScreen())
+        await settle(pilot)
+        app.pop_screen()  # back on the coding screen: it re-reads the codebook
+        await settle(pilot)
+        await pilot.press("j", "y")  # typed at once: the move first, then the new shortcut
+        assert coded(project) == {(0, "agressie_geweld"), (1, "agressie_geweld")}
+        await pilot.press("5")  # the old shortcut codes nothing now
+        assert coded(project) == {(0, "agressie_geweld"), (1, "agressie_geweld")}
+        assert screen.view.focused_turn == 1
 
 
 async def test_help_lists_keys_codes_and_pipeline(project):

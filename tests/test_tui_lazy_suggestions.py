@@ -14,7 +14,7 @@ from mivcode.core.config import Settings
 from mivcode.core.model import Evidence, Suggestion
 from mivcode.core.project import Project
 from mivcode.core.store import suggestions as suggestion_rows
-from mivcode.tui import i18n
+from mivcode.core import i18n
 from mivcode.tui.app import MivApp
 from mivcode.tui.screens.coding import CodingScreen
 from mivcode.tui.widgets.transcript_view import SUGGESTION_CACHE
@@ -84,9 +84,9 @@ async def test_screen_loads_only_the_suggestions_it_shows(long_project, monkeypa
     calls: list[int | None] = []
     real = Project.suggestions
 
-    def spy(self, transcript=None, *, status=None, turn=None, code=None):
+    def spy(self, transcript=None, *, status=None, turn=None, **kwargs):
         calls.append(turn)
-        return real(self, transcript, status=status, turn=turn, code=code)
+        return real(self, transcript, status=status, turn=turn, **kwargs)
 
     monkeypatch.setattr(Project, "suggestions", spy)
     app = MivApp(long_project, "tester", settings=Settings())

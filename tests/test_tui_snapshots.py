@@ -16,7 +16,7 @@ from mivcode.core.config import Settings
 from mivcode.core.model import Evidence, Suggestion
 from mivcode.core.store import suggestions as suggestion_rows
 from mivcode.core.store import transcripts as transcript_rows
-from mivcode.tui import i18n
+from mivcode.core import i18n
 from mivcode.tui.app import MivApp
 
 T = "fg_roc_studenten"
@@ -122,3 +122,15 @@ def test_home_light_theme_english(snap_compare, coded_project):
         await settle(pilot)
 
     assert snap_compare(app_for(coded_project), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_adjudication_screen(snap_compare, coded_project):
+    coded_project.add_coding(T, 1, "racisme", "bram")
+    coded_project.add_coding(T, 3, "discriminatie", "bram")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+
+    assert snap_compare(app_for(coded_project), terminal_size=(100, 30), run_before=run_before)

@@ -1,17 +1,11 @@
-"""Plain-value tests of the UI's pure parts: wrapping with offsets, the catalogue, search, op descriptions."""
+"""Plain-value tests of the UI's pure parts: wrapping with offsets, search, op descriptions."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
-from mivcode.tui import i18n
 from mivcode.core.queries.search import TurnRecord, search, snippet
 from mivcode.tui.widgets.layout import word_boundaries, wrap_offsets
-
-TUI = Path(__file__).resolve().parent.parent / "mivcode" / "tui"
 
 
 @pytest.mark.parametrize("width", [1, 5, 12, 40, 200])
@@ -26,29 +20,6 @@ def test_wrap_offsets_cover_every_word_in_order_within_width(width):
 def test_wrap_offsets_empty_and_word_stops():
     assert wrap_offsets("", 10) == [(0, 0)]
     assert word_boundaries("Nou, bij mijn") == ([0, 5, 9], [4, 8, 13])
-
-
-def test_every_message_key_used_by_the_ui_exists_in_both_languages():
-    used: set[str] = set()
-    for path in TUI.rglob("*.py"):
-        used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8")))
-    assert used, "the scan found no keys"
-    missing = sorted(k for k in used if k not in i18n.MESSAGES)
-    assert missing == []
-    assert all(nl and en for nl, en in i18n.MESSAGES.values())
-    for nl, en in i18n.MESSAGES.values():  # the same placeholders in both languages
-        assert set(re.findall(r"{(\w+)}", nl)) == set(re.findall(r"{(\w+)}", en))
-
-
-def test_language_switch_and_unknown_key():
-    try:
-        i18n.set_language("en")
-        assert i18n.t("home.progress", coded=1, turns=2) == "1/2 turns"
-        i18n.set_language("fr")  # unsupported: Dutch
-        assert i18n.t("home.progress", coded=1, turns=2) == "1/2 beurten"
-        assert i18n.t("no.such.key") == "no.such.key"
-    finally:
-        i18n.set_language("nl")
 
 
 def test_search_is_fuzzy_and_spans_are_exact():

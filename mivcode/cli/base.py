@@ -12,7 +12,9 @@ from typing import Any
 import click
 
 from mivcode import __version__
+from mivcode.core import i18n
 from mivcode.core.errors import InputError, MivcodeError, ProjectError
+from mivcode.core.i18n import t
 
 
 class MivcodeGroup(click.Group):
@@ -22,11 +24,11 @@ class MivcodeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            fail(str(exc), extra=exc.details[1:])
+            fail(exc.localized(), extra=exc.details[1:])
         except MivcodeError as exc:
-            fail(str(exc))
+            fail(exc.localized())
         except KeyboardInterrupt:
-            fail("interrupted", code=130)
+            fail(t("cli.interrupted"), code=130)
         except BrokenPipeError:  # `mivcode codings … | head`
             sys.stderr.close()
             sys.exit(0)
@@ -51,6 +53,9 @@ def main() -> None:
 
     A project is one SQLite file; every action is saved at once.
     """
+    from mivcode.core.config import resolve_language
+
+    i18n.set_language(resolve_language())  # messages in Dutch, or English with language = "en" / MIVCODE_LANG=en
 
 
 def project_argument(f):
@@ -91,19 +96,20 @@ def open_project(path: str, *, readonly: bool = False):
 
 
 def emit(rows: Iterable[dict], as_json: bool, columns: Sequence[str] | None = None) -> None:
-    """JSON lines for scripts, an aligned table for people."""
+    """JSON lines for scripts (the keys are the contract), an aligned table with translated headers for people."""
     rows = list(rows)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     if not rows:
-        click.echo("(geen / none)", err=True)
+        click.echo(t("cli.none"), err=True)
         return
     columns = list(columns or rows[0].keys())
+    heads = [t(f"cli.col.{c}") if i18n.has(f"cli.col.{c}") else c for c in columns]
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-    widths = [min(max(len(c), *(len(row[i]) for row in cells)), 60) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    widths = [min(max(len(h), *(len(row[i]) for row in cells)), 60) for i, h in enumerate(heads)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip())
     for row in cells:
         click.echo("  ".join(_fit(v, w).ljust(w) for v, w in zip(row, widths)).rstrip())
 

@@ -12,6 +12,7 @@ import click
 from mivcode.cli.base import coder_option, main, open_project, project_argument
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
+from mivcode.core.i18n import language, t
 
 FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".qdpx": "qdpx", ".qdc": "qdc"}
 
@@ -20,7 +21,7 @@ FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".qdpx": "qdpx", ".qdc": "qdc"}
 def _atomic(out: Path):
     """Write beside the target and rename at the end: a failed export never leaves half a file."""
     if not out.parent.exists():
-        raise InputError(f"{out}: folder {out.parent} does not exist")
+        raise InputError.keyed("error.folder_missing", path=out, folder=out.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -32,7 +33,7 @@ def _atomic(out: Path):
         try:
             os.replace(tmp_path, out)
         except PermissionError:
-            raise InputError(f"{out}: cannot overwrite (is it open in Excel?)") from None
+            raise InputError.keyed("error.cannot_overwrite", path=out) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -100,28 +101,29 @@ def export(project: str, out: str, layer: str | None, min_cell: int | None, inst
 
             res = export_excel(p, tmp, ExcelOptions(coder=layer, min_cell=min_cell, lang=lang,
                                                         institution=institution))
-            msg = f"wrote {target}: {len(res.sheets)} sheets, {res.segments} segments ({res.layer.describe('en')})"
+            msg = t("cli.wrote_xlsx", path=target, sheets=len(res.sheets), segments=res.segments,
+                    layer=res.layer.describe(language()))
         elif fmt == "csv":
             from mivcode.core.exchange.csv_export import CsvOptions, export_csv
 
             sep = "\t" if delimiter == "tab" else delimiter
             n, used = export_csv(p, tmp, CsvOptions(coder=layer, frequencies=frequencies, min_cell=min_cell,
                                                     bom=not no_bom, delimiter=sep, institution=institution))
-            msg = f"wrote {target}: {n} rows ({used.describe('en')})"
+            msg = t("cli.wrote_csv", path=target, rows=n, layer=used.describe(language()))
         elif fmt == "qdpx":
             from mivcode.core.exchange.refi_export import export_qdpx
 
             r = export_qdpx(p, tmp, coder=layer)
-            msg = (f"wrote {target}: {r.sources} transcripts, {r.codes} codes, {r.codings} codings "
-                   f"in {r.selections} selections")
+            msg = t("cli.wrote_qdpx", path=target, transcripts=r.sources, codes=r.codes, codings=r.codings,
+                    selections=r.selections)
         elif fmt == "taguette":
             from mivcode.core.exchange.taguette import export_taguette_csv
 
-            msg = f"wrote {target}: {export_taguette_csv(p, tmp)} codes as Taguette tags"
+            msg = t("cli.wrote_taguette", path=target, codes=export_taguette_csv(p, tmp))
         else:
             from mivcode.core.exchange.refi_export import export_qdc
 
-            msg = f"wrote {target}: {export_qdc(p, tmp)} codes"
+            msg = t("cli.wrote_qdc", path=target, codes=export_qdc(p, tmp))
     click.echo(msg)
 
 
@@ -140,10 +142,11 @@ def import_qdpx(project: str, file: str, coder: str | None) -> None:
     with open_project(project) as p:
         r = run(p, file, coder=resolve_coder(coder))
     for w in r.warnings:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(f"imported {file}: {len(r.transcripts_added)} transcripts ({len(r.transcripts_existing)} already "
-               f"present), {len(r.codes_added)} new codes ({r.codes_existing} known), {r.codings_added} codings "
-               f"({r.codings_existing} already present)" + (f", {r.memos_added} turn memos" if r.memos_added else ""))
+        click.echo(t("cli.warning", warning=w), err=True)
+    click.echo(t("cli.imported_qdpx", file=file, transcripts=len(r.transcripts_added),
+                 transcripts_existing=len(r.transcripts_existing), codes=len(r.codes_added),
+                 codes_existing=r.codes_existing, codings=r.codings_added, codings_existing=r.codings_existing)
+               + (t("cli.imported_qdpx_memos", n=r.memos_added) if r.memos_added else ""))
 
 
 @main.command("codebook-import")
@@ -156,4 +159,4 @@ def codebook_import(project: str, file: str, coder: str | None) -> None:
 
     with open_project(project) as p:
         r = import_qdc(p, file, coder=resolve_coder(coder))
-    click.echo(f"codebook imported from {file}: {len(r.codes_added)} new codes, {r.codes_existing} already present")
+    click.echo(t("cli.imported_qdc", file=file, codes=len(r.codes_added), existing=r.codes_existing))

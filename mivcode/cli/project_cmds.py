@@ -12,6 +12,7 @@ from mivcode.core.codebook import code_tree, default_codebook_path, load_codeboo
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input_text
+from mivcode.core.i18n import language, t
 from mivcode.core.importers.batch import meta_from_mapping, parse_meta_flags
 
 
@@ -24,7 +25,7 @@ def init(project: str, codebook: str | None) -> None:
 
     book = load_codebook(codebook or default_codebook_path())
     with Project.create(project, book) as p:
-        click.echo(f"created {p.path} with codebook '{book.name}' ({len(book.codes)} codes)")
+        click.echo(t("cli.created", path=p.path, codebook=book.name, n=len(book.codes)))
 
 
 @main.command("import")
@@ -46,9 +47,9 @@ def import_(project: str, files: tuple[str, ...], manifest: str | None, institut
     for line in report.skipped:
         click.echo(line, err=True)
     for name in report.imported:
-        click.echo(f"imported {name}")
+        click.echo(t("cli.imported", name=name))
     if not report.imported:
-        click.echo("nothing new to import", err=True)
+        click.echo(t("cli.nothing_to_import"), err=True)
 
 
 @main.command()
@@ -75,9 +76,9 @@ def transcripts(project: str, coder: str | None, as_json: bool) -> None:
 def turns(project: str, transcript: str, as_json: bool) -> None:
     """List a transcript's turns with their character offsets."""
     with open_project(project, readonly=True) as p:
-        t = p.transcript(transcript)
-        rows = [{"index": u.index, "speaker": u.speaker, "start": u.start, "end": u.end, "text": t.turn_text(u)}
-                for u in t.turns]
+        tr = p.transcript(transcript)
+        rows = [{"index": u.index, "speaker": u.speaker, "start": u.start, "end": u.end, "text": tr.turn_text(u)}
+                for u in tr.turns]
     emit(rows, as_json, ["index", "speaker", "start", "end", "text"])
 
 
@@ -91,7 +92,7 @@ def code(project: str, transcript: str, turn: int, code: str, coder: str | None,
     """Code a whole turn, or a span that starts in the turn."""
     with open_project(project) as p:
         c = p.add_coding(transcript, turn, code, resolve_coder(coder), start=start, end=end, memo=memo)
-    click.echo(f"coded {transcript} turn {turn} {c.start}-{c.end} as {code} ({c.coder})")
+    click.echo(t("cli.coded", transcript=transcript, turn=turn, start=c.start, end=c.end, code=code, coder=c.coder))
 
 
 @main.command()
@@ -103,7 +104,7 @@ def uncode(project: str, transcript: str, turn: int, code: str, coder: str | Non
         n = p.remove_codings(transcript, turn, code, who)
     if not n:
         raise InputError(f"turn {turn} of '{transcript}' has no coding '{code}' by {who}")
-    click.echo(f"removed {n} coding(s) of {code} from {transcript} turn {turn} ({who})")
+    click.echo(t("cli.uncoded", n=n, code=code, transcript=transcript, turn=turn, coder=who))
 
 
 @main.command()
@@ -148,11 +149,11 @@ def codebook_check(file: str) -> None:
     text = read_input_text(file, "codebook file")
     book, errors = parse_codebook_text(text, file)
     for w in book.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(t("cli.warning", warning=w), err=True)
     if errors:
         raise InputError(errors[0], details=errors)
     top = sum(1 for c in book.codes if c.parent is None)
-    click.echo(f"{file}: ok — {len(book.codes)} codes, {top} themes")
+    click.echo(t("cli.codebook_ok", file=file, n=len(book.codes), themes=top))
 
 
 @main.command("codebook-load")
@@ -172,10 +173,8 @@ def codebook_load(project: str, file: str, merges: tuple[str, ...], coder: str |
     book = load_codebook(file)
     with open_project(project) as p:
         change = p.apply_codebook(book, merge_into=merge_into, coder=resolve_coder(coder))
-    click.echo(
-        f"codebook loaded: {len(change.added)} added, {len(change.updated)} updated, "
-        f"{len(change.removed)} removed, {len(change.merged)} merged"
-    )
+    click.echo(t("cli.codebook_loaded", added=len(change.added), updated=len(change.updated),
+                 removed=len(change.removed), merged=len(change.merged)))
 
 
 @main.command()
@@ -192,7 +191,7 @@ def memo(project: str, transcript: str, turn: int, text: str | None, coder: str 
             click.echo(p.turn_memo(transcript, turn, who) or "")
             return
         p.set_turn_memo(transcript, turn, text, who)
-    click.echo(f"memo {'set' if text else 'cleared'} on {transcript} turn {turn} ({who})")
+    click.echo(t("cli.memo_set" if text else "cli.memo_cleared", transcript=transcript, turn=turn, coder=who))
 
 
 @main.command()
@@ -215,8 +214,10 @@ def _step(project: str, coder: str | None, *, redo: bool) -> None:
     who = resolve_coder(coder)
     with open_project(project) as p:
         step = p.redo(who) if redo else p.undo(who)
-    done, verb = ("redone", "redo") if redo else ("undone", "undo")
-    click.echo(f"{done}: {_described(step)}" if step else f"nothing to {verb} for {who}")
+    if step is None:
+        click.echo(t("cli.nothing_redo" if redo else "cli.nothing_undo", coder=who))
+    else:
+        click.echo(t("cli.redone" if redo else "cli.undone", what=_described(step)))
 
 
 def _described(step) -> str:
@@ -224,7 +225,7 @@ def _described(step) -> str:
     from mivcode.core.ops import Batch
 
     op = step.op
-    return op.describe("en") + (f" ({step.label})" if step.label and isinstance(op, Batch) else "")
+    return op.describe(language()) + (f" ({step.label})" if step.label and isinstance(op, Batch) else "")
 
 
 @main.command()
@@ -241,7 +242,7 @@ def meta(project: str, transcript: str, institution: str | None, group: str | No
         current = p.transcript(transcript).meta
         update = meta_from_mapping(_meta_values(meta, institution, group), "--group")
         p.set_transcript_meta(transcript, current.merged(update), resolve_coder(coder))
-    click.echo(f"metadata of {transcript} updated")
+    click.echo(t("cli.meta_updated", transcript=transcript))
 
 
 def _meta_values(pairs: tuple[str, ...], institution: str | None, group: str | None) -> dict[str, str]:
@@ -262,12 +263,13 @@ def doctor() -> None:
     import textual
 
     from mivcode import __version__
-    from mivcode.core.config import config_path, load_settings
+    from mivcode.core.config import config_path, load_settings, resolve_language
 
     settings = load_settings()
     click.echo(f"mivcode {__version__}, Python {platform.python_version()}, spaCy {spacy.__version__}, "
                f"Textual {textual.__version__}")
-    click.echo(f"config: {config_path()} (coder: {resolve_coder(None, settings)}, language: {settings.language})")
+    click.echo(t("cli.doctor_config", path=config_path(), coder=resolve_coder(None, settings),
+                 language=resolve_language(settings)))
     from mivcode.core.suggest.pipeline import describe_pipeline
 
-    click.echo(f"spaCy pipeline: {describe_pipeline(settings.spacy_model)}")
+    click.echo(t("cli.doctor_pipeline", pipeline=describe_pipeline(settings.spacy_model)))

@@ -14,6 +14,7 @@ from mivcode.cli.base import (
     emit, json_option, main, open_project, project_argument, turn_code_arguments,
 )
 from mivcode.core.config import resolve_coder
+from mivcode.core.i18n import t
 
 
 def _progress_printer(enabled: bool):
@@ -54,11 +55,9 @@ def suggest(project: str, transcript: str | None, status: str | None, why: bool,
                                      force=force)
         found = p.suggestions(transcript, status=status)
     if not as_json:
-        click.echo(
-            f"{len(report.recomputed)} transcript(en) herberekend, {len(report.skipped)} ongewijzigd; "
-            f"{report.added} nieuw, {report.updated} gewijzigd, {report.removed} vervallen ({report.source})",
-            err=True,
-        )
+        click.echo(t("cli.suggest_summary", recomputed=len(report.recomputed), skipped=len(report.skipped),
+                     added=report.added, updated=report.updated, removed=report.removed, source=report.source),
+                   err=True)
     rows = [suggestion_row(s) for s in found]
     if why and not as_json:
         for row, s in zip(rows, found):
@@ -71,11 +70,11 @@ def _review(project: str, transcript: str, turn: int, code: str, coder: str | No
     with open_project(project) as p:
         if accept:
             coding = p.accept_suggestion(transcript, turn, code, who)
-            extra = "" if coding is not None else " (was already coded)"
-            click.echo(f"accepted {code} for turn {turn} of {transcript} as {who}{extra}")
+            extra = "" if coding is not None else t("cli.already_coded")
+            click.echo(t("cli.accepted", code=code, turn=turn, transcript=transcript, coder=who) + extra)
         else:
             p.reject_suggestion(transcript, turn, code, who)
-            click.echo(f"rejected {code} for turn {turn} of {transcript}")
+            click.echo(t("cli.rejected", code=code, turn=turn, transcript=transcript))
 
 
 @main.command()
@@ -102,13 +101,11 @@ def train(project: str, coder: str | None, epochs: int) -> None:
 
     with open_project(project) as p:
         r = train_model(p, coder, _progress_printer(True), epochs=epochs)
-    click.echo(
-        f"model getraind op {r.turns} beurten uit {r.transcripts} transcript(en) van {r.coder} "
-        f"({len(r.labels)} codes, {r.folds}-voudige kalibratie, {r.seconds:.1f} s)"
-    )
+    click.echo(t("cli.trained", turns=r.turns, transcripts=r.transcripts, coder=r.coder, labels=len(r.labels),
+                 folds=r.folds, seconds=f"{r.seconds:.1f}"))
     if r.rules_only:
-        click.echo(f"alleen regels (model hielp niet op testdata): {', '.join(r.rules_only)}", err=True)
-    click.echo("run `mivcode suggest` to update the suggestions", err=True)
+        click.echo(t("cli.rules_only", codes=", ".join(r.rules_only)), err=True)
+    click.echo(t("cli.run_suggest"), err=True)
 
 
 @main.command()
@@ -141,4 +138,4 @@ def import_codings(project: str, csv_file: str, coder: str) -> None:
 
     with open_project(project) as p:
         n = run(p, csv_file, coder)
-    click.echo(f"imported {n} coding(s) as {coder}")
+    click.echo(t("cli.codings_imported", n=n, coder=coder))

@@ -7,6 +7,7 @@ import click
 from mivcode.cli.base import coder_option, emit, json_option, main, open_project, project_argument
 from mivcode.core.config import resolve_coder
 from mivcode.core.errors import InputError
+from mivcode.core.i18n import t
 
 
 def _coder_list(value: str | None) -> list[str] | None:
@@ -38,25 +39,25 @@ def merge(project: str, others: tuple[str, ...], conflicts: str, coder: str | No
     with open_project(project) as p:
         report = merge_projects(p, list(others), conflicts=conflicts, coder=resolve_coder(coder))
     for c in report.conflicts:
-        click.echo(f"codeboekconflict ({'ons' if conflicts == 'ours' else 'hun'} gekozen): {c.describe()}", err=True)
+        click.echo(t("cli.merge.conflict_ours" if conflicts == "ours" else "cli.merge.conflict_theirs",
+                     conflict=c.describe()), err=True)
     for s in report.sources:
-        parts = [f"{s.codings_added} coderingen toegevoegd ({s.codings_present} al aanwezig)"]
+        parts = [t("cli.merge.codings", added=s.codings_added, present=s.codings_present)]
         if s.transcripts_added:
-            parts.append(f"{len(s.transcripts_added)} transcript(en) toegevoegd: {', '.join(s.transcripts_added)}")
+            parts.append(t("cli.merge.transcripts", n=len(s.transcripts_added), names=", ".join(s.transcripts_added)))
         if s.codes_added:
-            parts.append(f"{len(s.codes_added)} code(s) toegevoegd: {', '.join(s.codes_added)}")
+            parts.append(t("cli.merge.codes_added", n=len(s.codes_added), names=", ".join(s.codes_added)))
         if s.codes_replaced:
-            parts.append(f"{len(s.codes_replaced)} code(s) overgenomen: {', '.join(s.codes_replaced)}")
+            parts.append(t("cli.merge.codes_replaced", n=len(s.codes_replaced), names=", ".join(s.codes_replaced)))
         if s.codings_differing:
-            parts.append(f"{s.codings_differing} codering(en) met andere herkomst of memo: de eigen behouden")
+            parts.append(t("cli.merge.codings_differing", n=s.codings_differing))
         if s.meta_differing:
-            parts.append(f"metadata verschilt bij {', '.join(s.meta_differing)}: de eigen behouden "
-                         f"(wijzig met `mivcode meta`)")
+            parts.append(t("cli.merge.meta_differing", names=", ".join(s.meta_differing)))
         if s.memos_added or s.memos_kept:
-            parts.append(f"{s.memos_added} memo('s) toegevoegd, {s.memos_kept} eigen memo('s) behouden")
-        click.echo(f"{s.path}: " + "; ".join(parts) + f" (coders: {', '.join(s.coders) or '-'})")
+            parts.append(t("cli.merge.memos", added=s.memos_added, kept=s.memos_kept))
+        click.echo(t("cli.merge.source", path=s.path, parts="; ".join(parts), coders=", ".join(s.coders) or "-"))
     if not report.changed:
-        click.echo("niets nieuws / nothing new: the project already holds everything in these files")
+        click.echo(t("cli.merge.nothing_new"))
 
 
 _TURN_COLUMNS = ["code", "units", "percent", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "ac1", "opm"]
@@ -92,12 +93,11 @@ def agreement(project: str, coders: str | None, code_id: str | None, level: str,
     if as_json:
         emit(rows, True)
         return
-    what = "beurten (turns)" if level == "turn" else "tekens (characters)"
-    if participants_only:
-        what = "beurten van deelnemers, zonder gespreksleider (participant turns)"
-    click.echo(f"Overeenstemming / agreement — niveau {level}, eenheden: {what}; coders: "
-               f"{', '.join(rows[0]['coders']) if rows else '-'}; codes {'als thema' if rollup else 'zoals gecodeerd'}"
-               + (f"; min. overlap {min_overlap:.0%}" if level == "span" else ""))
+    units = t("cli.agreement.units_participants" if participants_only
+              else "cli.agreement.units_turn" if level == "turn" else "cli.agreement.units_span")
+    click.echo(t("cli.agreement.header", level=level, units=units, coders=", ".join(rows[0]["coders"]) if rows else "-",
+                 codes=t("cli.agreement.as_themes" if rollup else "cli.agreement.as_coded"))
+               + (t("cli.agreement.min_overlap", overlap=f"{min_overlap:.0%}") if level == "span" else ""))
     notes: list[str] = []
     table = []
     for r in rows:
@@ -128,8 +128,8 @@ def consensus(project: str, coders: str, auto: str, coder: str | None) -> None:
 
     with open_project(project) as p:
         result = auto_agreed(p, _coder_list(coders) or [], by=resolve_coder(coder))
-    click.echo(f"consensus: {result.codings} codering(en) in {result.turns} beurt(en) waarover de coders het eens zijn; "
-               f"{result.disagreements} beurt(en) met verschillen (beslis met `mivcode adjudicate`)")
+    click.echo(t("cli.consensus_done", codings=result.codings, turns=result.turns,
+                 disagreements=result.disagreements))
 
 
 @main.command()
@@ -138,14 +138,13 @@ def consensus(project: str, coders: str, auto: str, coder: str | None) -> None:
 @coder_option
 def adjudicate(project: str, coders: str, coder: str | None) -> None:
     """Walk through the disagreements and settle each into the consensus layer (full screen)."""
-    from mivcode.tui.screens.adjudication import AdjudicationApp
+    from mivcode.core.team.consensus import check_coders
+    from mivcode.tui.app import MivApp
 
     names = _coder_list(coders) or []
     with open_project(project) as p:
-        from mivcode.core.team.consensus import check_coders
-
-        check_coders(p, names)
-        AdjudicationApp(p, names, resolve_coder(coder)).run()
+        check_coders(p, names)  # a clear one-line error before the screen opens
+        MivApp(p, resolve_coder(coder), adjudicate=names).run()
 
 
 @main.command()

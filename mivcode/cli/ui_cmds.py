@@ -62,15 +62,16 @@ def open_(project: str, coder: str | None, readonly: bool, transcript: str | Non
 @click.option("--no-ui", is_flag=True, help="Print the demo project's overview and exit (also when not on a terminal).")
 def demo(coder: str | None, fresh: bool, no_ui: bool) -> None:
     """Build (or reuse) a demo project from the bundled example transcripts and open it."""
-    from mivcode.core.demo import ensure_demo, overview_lines
+    from mivcode.core.demo import EXAMPLE_CODER, ensure_demo, overview_lines
+    from mivcode.core.i18n import t
     from mivcode.core.project import Project
 
     build = ensure_demo(fresh=fresh)
     if build.created:
-        click.echo(f"built demo project {build.path}: {build.transcripts} transcripts, "
-                   f"{build.reference_codings} reference codings by 'voorbeeld'"
-                   + (f" ({build.skipped_rows} rows skipped)" if build.skipped_rows else "")
-                   + f", {build.suggestions} open suggestions", err=True)
+        skipped = t("cli.demo_skipped", n=build.skipped_rows) if build.skipped_rows else ""
+        click.echo(t("cli.demo_built", path=build.path, transcripts=build.transcripts,
+                     codings=build.reference_codings, coder=EXAMPLE_CODER, skipped=skipped,
+                     suggestions=build.suggestions), err=True)
     if no_ui or not sys.stdout.isatty() or not sys.stdin.isatty():
         with Project.open(build.path, readonly=True) as p:
             for line in overview_lines(p, coder=_coder(coder)):

@@ -84,6 +84,18 @@ def resolve_coder(explicit: str | None = None, settings: Settings | None = None)
         return "coder"
 
 
+def resolve_language(settings: Settings | None = None) -> str:
+    """MIVCODE_LANG, then `language` in config.toml; Dutch unless one of them names English.
+
+    The environment variable lets a script or a shared account pin the language
+    of the command line's messages whatever the researcher configured.
+    """
+    for candidate in (os.environ.get("MIVCODE_LANG"), (settings or load_settings()).language):
+        if candidate and candidate.strip().lower() in ("nl", "en"):
+            return candidate.strip().lower()
+    return "nl"
+
+
 def _str(value) -> str | None:
     return str(value).strip() if value not in (None, "") else None
 

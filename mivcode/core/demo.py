@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from mivcode.core import i18n
 from mivcode.core.codebook import bundled_path, default_codebook_path
 from mivcode.core.config import data_dir
 from mivcode.core.errors import InputError, MivcodeError
@@ -100,15 +101,14 @@ def compute_suggestions(project: Project) -> int:
 
 def overview_lines(project: Project, coder: str | None = None) -> list[str]:
     """The `--no-ui` overview: path, then transcripts grouped by institution with progress."""
-    lines = [f"project: {project.path}"]
+    lines = [i18n.t("cli.demo.project", path=project.path)]
     summaries = sorted(project.transcripts(coder=coder),
                        key=lambda s: (s.meta.institution or "", s.meta.group or "", s.name))
-    lines.append(f"transcripts: {len(summaries)}  codes: {len(project.codes())}  coders: {', '.join(project.coders_with_codings()) or '-'}")
+    lines.append(i18n.t("cli.demo.totals", transcripts=len(summaries), codes=len(project.codes()),
+                        coders=", ".join(project.coders_with_codings()) or "-"))
     width = max((len(s.name) for s in summaries), default=10)
+    by = i18n.t("cli.demo.by", coder=coder) if coder else ""
     for s in summaries:
-        lines.append(
-            f"  {s.name:<{width}}  {s.meta.institution or '-'} / {s.meta.group or '-'}  "
-            f"{s.coded_turns}/{s.turns} turns coded" + (f" by {coder}" if coder else "")
-            + f", {s.open_suggestions} open suggestions"
-        )
+        lines.append(f"  {s.name:<{width}}  {s.meta.institution or '-'} / {s.meta.group or '-'}  "
+                     + i18n.t("cli.demo.line", coded=s.coded_turns, turns=s.turns, by=by, open=s.open_suggestions))
     return lines

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Protocol
 
+from mivcode.core import i18n
 from mivcode.core.model import Code, Coding
 
 
@@ -69,23 +70,9 @@ class Touches(enum.Flag):
     EVERYTHING = CODES | TRANSCRIPTS | CODINGS | MEMOS | SUGGESTIONS
 
 
-# The short phrase of each kind for the undo/redo line: (Dutch, English).
-_TEXT: dict[str, tuple[str, str]] = {
-    "add_coding": ("code {code} op {transcript}", "code {code} on {transcript}"),
-    "remove_coding": ("code {code} verwijderd", "code {code} removed"),
-    "set_suggestion_status": ("suggestie {code}", "suggestion {code}"),
-    "set_coding_memo": ("memo bij codering", "memo on coding"),
-    "set_turn_memo": ("memo bij beurt {turn}", "memo on turn {turn}"),
-    "batch": ("{n} wijzigingen", "{n} changes"),
-    "put_code": ("codeboek", "codebook"),
-    "recode": ("codes samengevoegd", "codes merged"),
-    "settle": ("beslissing over {transcript} beurt {turn}", "decision on {transcript} turn {turn}"),
-}
-
-
 def _say(kind: str, lang: str, **values: Any) -> str:
-    nl, en = _TEXT[kind]
-    return (en if lang == "en" else nl).format(**values)
+    """The short phrase of each kind for the undo/redo line, from the catalogue (`op.<kind>`)."""
+    return i18n.t(f"op.{kind}", lang=lang, **values)
 
 
 @dataclass(slots=True)

@@ -7,17 +7,16 @@ CLI uses), the coder, the settings, and the commands every screen shares
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, work
 from textual.app import App
-from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from mivcode.core.config import Settings, load_settings, save_settings
+from mivcode.core import i18n
+from mivcode.core.config import Settings, load_settings, resolve_language, save_settings
+from mivcode.core.i18n import t
 from mivcode.core.project import Project
-from mivcode.tui import i18n
-from mivcode.tui.bindings import localize
+from mivcode.tui.bindings import bind
 from mivcode.tui.commands import MivCommands
-from mivcode.tui.i18n import t
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -27,21 +26,22 @@ class MivApp(App):
     TITLE = "mivcode"
     COMMANDS = App.COMMANDS | {MivCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Keys", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False, priority=True),
+        bind("q", "quit", id="app.quit"),
+        bind("question_mark", "help", id="app.help"),
+        bind("ctrl+p", "command_palette", id="app.palette", show=False, priority=True),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, *, settings: Settings | None = None,
-                 transcript: str | None = None) -> None:
+                 transcript: str | None = None, adjudicate: list[str] | None = None) -> None:
+        """`transcript` opens that transcript, `adjudicate` the adjudication of those coders, above Home."""
         super().__init__()
         self.project = project
         self.settings = settings or load_settings()
         self.coder = coder or ""
-        self.language = self.settings.language if self.settings.language in i18n.LANGUAGES else "nl"
+        self.language = resolve_language(self.settings)
         i18n.set_language(self.language)
-        localize(self)
         self.start_transcript = transcript
+        self.start_adjudication = adjudicate
         self._pipeline: str | None = None
 
     def on_mount(self) -> None:
@@ -58,8 +58,26 @@ class MivApp(App):
             self.notify(t("app.readonly") + (f" ({reason})" if reason else ""), severity="warning", timeout=10)
         if not self.coder:
             self.ask_coder(first=True)
-        elif self.start_transcript:
-            self.open_transcript(self.start_transcript)
+        else:
+            self._open_start_screen()
+
+    # -- codebook shortcuts ----------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no binding claims may be a codebook shortcut of the screen (one character per code).
+
+        Handled here, in the app's queue where Textual also runs the bindings, so
+        keys typed quickly ("j" then "5") act in the order typed. A key bound to an
+        action, also one the user's keymap moved there, stays the action's: a code
+        shortcut never shadows it. The screen looks the character up in the
+        codebook of the moment, so a changed codebook's shortcuts work at once.
+        """
+        shortcut = getattr(self.screen, "code_shortcut", None)
+        if shortcut is None or not event.is_printable or event.key in self.screen.active_bindings:
+            return
+        if shortcut(event.character):
+            event.stop()
+            event.prevent_default()
 
     # -- coder -------------------------------------------------------------------------
 
@@ -76,8 +94,8 @@ class MivApp(App):
             save_settings(self.settings)
             self.notify(t("app.coder_set", coder=name))
             self.refresh_screens()
-            if first and self.start_transcript:
-                self.open_transcript(self.start_transcript)
+            if first:
+                self._open_start_screen()
 
         self.push_screen(InputDialog(t("coder.title"), self.coder, hint=t("coder.prompt"), allow_empty=False),
                          answered)
@@ -86,6 +104,15 @@ class MivApp(App):
         self.ask_coder()
 
     # -- navigation ----------------------------------------------------------------------
+
+    def _open_start_screen(self) -> None:
+        """What the command line asked to open above Home (`open --transcript`, `adjudicate`)."""
+        if self.start_transcript:
+            self.open_transcript(self.start_transcript)
+        elif self.start_adjudication:
+            from mivcode.tui.screens.adjudication import AdjudicationScreen
+
+            self.push_screen(AdjudicationScreen(self.start_adjudication))
 
     def open_transcript(self, name: str, turn: int | None = None):
         from mivcode.tui.screens.coding import CodingScreen
@@ -110,7 +137,7 @@ class MivApp(App):
     def action_adjudication(self) -> None:
         from mivcode.tui.screens.adjudication import AdjudicationScreen
 
-        self.push_screen(AdjudicationScreen(self.project, coder=self.coder))
+        self.push_screen(AdjudicationScreen())
 
     def action_help(self) -> None:
         from mivcode.tui.screens.help import HelpScreen
@@ -129,16 +156,15 @@ class MivApp(App):
         self.settings.language = language
         self._save_settings()
         self.title = t("app.title")
-        localize(self)
         self.refresh_screens()
         self.notify(t("app.language_set"))
 
     def refresh_screens(self) -> None:
+        """After a change of language or coder: every open screen redraws its texts and its footer."""
         for screen in self.screen_stack:
-            localize(screen)
             if hasattr(screen, "refresh_texts"):
                 screen.refresh_texts()
-        self.refresh_bindings()
+            screen.refresh_bindings()  # the footer asks `active_bindings` again: descriptions in the new language
 
     def action_toggle_theme_mode(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

@@ -1,7 +1,8 @@
 """The command palette (ctrl+p): every bound action of the current screen, plus app commands.
 
-Built from the binding registry rather than a second list, so a new action
-with a Binding id appears in the palette, the footer and the help at once.
+Built from the bindings in force on the screen (Textual's `active_bindings`)
+rather than a second list, so a new action with a Binding id appears in the
+palette, the footer and the help at once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from mivcode.tui.bindings import bound_actions, describe
+from mivcode.tui.bindings import actions_in_force, describe
 
 
 class MivCommands(Provider):
@@ -19,14 +20,13 @@ class MivCommands(Provider):
         screen = self.screen
         out: list[tuple[str, str, object]] = []
         seen: set[str] = set()
-        for node in (screen, app):
-            for binding in bound_actions(node):
-                title = describe(binding)
-                if title in seen:
-                    continue
-                seen.add(title)
-                key = app.get_key_display(binding)
-                out.append((title, key, partial(node.run_action, binding.action)))
+        for action in actions_in_force(screen):
+            title = describe(action.binding)
+            if title in seen:
+                continue
+            seen.add(title)
+            key = app.get_key_display(action.binding)
+            out.append((title, key, partial(action.node.run_action, action.binding.action)))
         extra = list(app.app_commands())
         if hasattr(screen, "palette_commands"):
             extra.extend(screen.palette_commands())

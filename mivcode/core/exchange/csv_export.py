@@ -16,6 +16,9 @@ from pathlib import Path
 from mivcode.core.exchange.safe_text import csv_safe
 from mivcode.core.queries import frequencies as fq
 
+# The columns are identifiers, like the CLI's JSON keys, not headings: the same in every language so that
+# scripts, R and pandas read them by name (the workbook is the translated report); for the same reason the
+# frequency table's own rows ("All institutions", "(unknown)") are the catalogue's English texts.
 SEGMENT_COLUMNS = ("transcript", "institution", "group", "leerweg", "niveau", "turn", "speaker", "start", "end",
                    "code", "theme", "coder", "origin", "memo", "turn_memo", "text")
 FREQUENCY_COLUMNS = ("institution", "theme", "segments", "transcripts", "transcripts_total", "turns", "turns_total",

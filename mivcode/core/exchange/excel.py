@@ -26,71 +26,8 @@ from openpyxl.utils import get_column_letter
 
 from mivcode import __version__
 from mivcode.core.exchange.safe_text import is_risky, xlsx_clean
+from mivcode.core.i18n import Texts
 from mivcode.core.queries import frequencies as fq
-
-HEADINGS: dict[str, dict[str, str]] = {
-    "nl": {
-        "about": "Toelichting", "overview": "Overzicht", "overview_codes": "Overzicht codes",
-        "by_group": "Per groep", "by_leerweg": "Per leerweg", "by_niveau": "Per niveau", "chart": "Grafiek",
-        "matrix": "Matrix transcripten", "cooc": "Co-occurrentie", "quotes": "Citaten", "codebook": "Codeboek",
-        "agreement": "Overeenstemming",
-        "institution": "Instelling", "group": "Groep", "leerweg": "Leerweg", "niveau": "Niveau",
-        "theme": "Thema", "code": "Code", "code_id": "Code-id", "segments": "Fragmenten",
-        "transcripts": "Focusgroepen met thema", "transcripts_total": "Focusgroepen totaal",
-        "turns": "Beurten met thema", "turns_total": "Beurten totaal", "share": "Aandeel beurten",
-        "transcript": "Transcript", "turn": "Beurt", "speaker": "Spreker", "text": "Citaat", "memo": "Memo",
-        "turn_memo": "Memo bij beurt",
-        "coder": "Codeur", "origin": "Herkomst", "label": "Label", "label_en": "Label (Engels)",
-        "parent": "Hoofdthema", "definition": "Definitie", "include": "Wel coderen als", "exclude": "Niet coderen als",
-        "examples": "Voorbeelden", "keywords": "Trefwoorden", "color": "Kleur", "count": "Fragmenten (deze laag)",
-        "codes_or_themes": "Code", "t_overview": "Thema's per instelling (subcodes opgeteld bij hun thema)",
-        "t_overview_codes": "Codes per instelling (zonder optellen)", "t_by_group": "Thema's per instelling en groep",
-        "t_by_leerweg": "Thema's per instelling en leerweg", "t_by_niveau": "Thema's per instelling en niveau",
-        "t_chart": "Fragmenten per thema en instelling", "t_matrix": "Fragmenten per transcript en code",
-        "t_cooc": "Beurten waarin beide codes voorkomen (diagonaal: beurten met de code)",
-        "t_quotes": "Alle gecodeerde fragmenten, klaar om te citeren (filter op instelling en thema)",
-        "t_codebook": "Codeboek met definities en criteria", "t_agreement":
-        "Overeenstemming tussen codeurs (per beurt)", "layer": "Telling", "min_cell":
-        "Aantallen van 1 tot {n} zijn vervangen door \"<{n}\" (privacy, --min-cell {n}).",
-        "share_note": "Aandeel beurten = beurten met het thema / alle beurten (incl. gespreksleider).",
-        "metric": "Maat", "value": "Waarde", "project": "Project", "made": "Gemaakt",
-        "n_transcripts": "Transcripten", "n_segments": "Gecodeerde fragmenten", "coders": "Codeurs",
-        "sheets": "Tabbladen",
-        "agreement_single": "Overeenstemming: niet van toepassing (minder dan twee codeurs)",
-        "only_institution": "Alleen {name}: transcripten en citaten van andere instellingen staan niet in dit bestand.",
-        "agreement_all": "Overeenstemming over het hele project (alle instellingen): de betrouwbaarheid van het "
-                         "coderen zelf.",
-    },
-    "en": {
-        "about": "About", "overview": "Overview", "overview_codes": "Overview codes", "by_group": "By group",
-        "by_leerweg": "By pathway", "by_niveau": "By level", "chart": "Chart", "matrix": "Transcript matrix",
-        "cooc": "Co-occurrence", "quotes": "Quotes", "codebook": "Codebook", "agreement": "Agreement",
-        "institution": "Institution", "group": "Group", "leerweg": "Pathway (leerweg)", "niveau": "Level (niveau)",
-        "theme": "Theme", "code": "Code", "code_id": "Code id", "segments": "Segments",
-        "transcripts": "Focus groups with theme", "transcripts_total": "Focus groups total",
-        "turns": "Turns with theme", "turns_total": "Turns total", "share": "Share of turns",
-        "transcript": "Transcript", "turn": "Turn", "speaker": "Speaker", "text": "Quote", "memo": "Memo",
-        "turn_memo": "Turn memo",
-        "coder": "Coder", "origin": "Origin", "label": "Label", "label_en": "Label (English)", "parent": "Theme",
-        "definition": "Definition", "include": "Include when", "exclude": "Exclude when", "examples": "Examples",
-        "keywords": "Keywords", "color": "Colour", "count": "Segments (this layer)", "codes_or_themes": "Code",
-        "t_overview": "Themes per institution (sub-codes rolled up)", "t_overview_codes": "Codes per institution",
-        "t_by_group": "Themes per institution and group", "t_by_leerweg": "Themes per institution and pathway",
-        "t_by_niveau": "Themes per institution and level", "t_chart": "Segments per theme and institution",
-        "t_matrix": "Segments per transcript and code",
-        "t_cooc": "Turns in which both codes occur (diagonal: turns with the code)",
-        "t_quotes": "Every coded segment, ready to quote (filter by institution and theme)",
-        "t_codebook": "Codebook with definitions and criteria",
-        "t_agreement": "Agreement between coders (per turn)", "layer": "Counted",
-        "min_cell": "Counts from 1 to {n} are shown as \"<{n}\" (privacy, --min-cell {n}).",
-        "share_note": "Share of turns = turns with the theme / all turns (moderator included).",
-        "metric": "Measure", "value": "Value", "project": "Project", "made": "Made",
-        "n_transcripts": "Transcripts", "n_segments": "Coded segments", "coders": "Coders", "sheets": "Sheets",
-        "agreement_single": "Agreement: not applicable (fewer than two coders)",
-        "only_institution": "Only {name}: transcripts and quotes of other institutions are not in this file.",
-        "agreement_all": "Agreement over the whole project (all institutions): the reliability of the coding itself.",
-    },
-}
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13)
@@ -217,14 +154,14 @@ def _width(values: list[Any], lo: float = 8, hi: float = 60) -> float:
 def export_excel(project, out: str | Path, options: ExcelOptions | None = None) -> ExcelResult:
     """Write the report workbook; returns the sheet names and the layer counted."""
     opts = options or ExcelOptions()
-    h = HEADINGS[opts.lang]
+    h = Texts("xlsx", opts.lang)  # sheet names, headings and notes in --lang
     data = fq.load_report_data(project, opts.coder, opts.institution)
     wb = Workbook(write_only=True)
     notes = [f"{h['layer']}: {data.layer.describe(opts.lang)}"]
     if opts.institution:
-        notes.append(h["only_institution"].format(name=opts.institution))
+        notes.append(h("only_institution", name=opts.institution))
     if opts.min_cell:
-        notes.append(h["min_cell"].format(n=opts.min_cell))
+        notes.append(h("min_cell", n=opts.min_cell))
     label = {c.id: c.display(opts.lang) for c in data.codes}
     agreement_rows, agreement_note = _agreement(project, data, h)
 
@@ -253,9 +190,9 @@ def export_excel(project, out: str | Path, options: ExcelOptions | None = None) 
 
 def _about(wb, project, data: fq.ReportData, h, notes, agreement_note: str | None, lang: str,
            present: list[str]) -> None:
-    s = _Sheet(wb, h["about"], [h["metric"], h["value"]], [28, 90], notes, f"MIV mbo — {project.path.stem}")
+    s = _Sheet(wb, h["about"], [h["metric"], h["value"]], [28, 90], notes, h("about_title", project=project.path.stem))
     s.row([h["project"], str(project.path.name)])
-    s.row([h["made"], f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, mivcode {__version__}"])
+    s.row([h["made"], h("made_value", time=f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}", version=__version__)])
     s.row([h["layer"], data.layer.describe(lang)])
     s.row([h["n_transcripts"], len(data.transcripts)])
     s.row([h["n_segments"], len(data.segments)])
@@ -390,26 +327,13 @@ def _agreement(project, data: fq.ReportData, h) -> tuple[list[dict], str | None]
     return list(agreement_table(project, coders=human, level="turn")), None
 
 
-_AGREEMENT_HEAD = {
-    "nl": {"label": "Code", "code": "Code-id", "notes": "Opmerkingen", "level": "Eenheid", "coders": "Codeurs",
-           "units": "Eenheden", "percent": "% overeenstemming",
-           "cohen_kappa": "Cohens kappa", "fleiss_kappa": "Fleiss' kappa", "krippendorff_alpha": "Krippendorffs alfa",
-           "ac1": "Gwets AC1"},
-    "en": {"label": "Code", "code": "Code id", "notes": "Notes", "level": "Unit", "coders": "Coders", "units": "Units",
-           "percent": "% agreement",
-           "cohen_kappa": "Cohen's kappa", "fleiss_kappa": "Fleiss' kappa", "krippendorff_alpha": "Krippendorff's alpha",
-           "ac1": "Gwet's AC1"},
-}
-
-
 _AGREEMENT_KEYS = ("label", "code", "level", "coders", "units", "percent", "cohen_kappa", "fleiss_kappa",
                    "krippendorff_alpha", "ac1", "notes")
 
 
 def _agreement_sheet(wb, rows: list[dict], h, notes) -> None:
-    lang = "en" if h is HEADINGS["en"] else "nl"
     keys = [k for k in _AGREEMENT_KEYS if any(k in r for r in rows)]
-    heads = [_AGREEMENT_HEAD[lang].get(k, k) for k in keys]
+    heads = [h[f"agreement_head.{k}"] for k in keys]
     widths = [36 if k == "label" else 60 if k == "notes" else 24 if k in ("code", "coders") else 14 for k in keys]
     s = _Sheet(wb, h["agreement"], heads, widths, notes, h["t_agreement"], freeze_col=2)
     for r in rows:
@@ -421,7 +345,7 @@ def _agreement_sheet(wb, rows: list[dict], h, notes) -> None:
             elif isinstance(v, (list, tuple)):
                 v = ", ".join(map(str, v))
             if k == "label" and r.get("code") == "_all":
-                v = "Alle codes" if lang == "nl" else "All codes"
+                v = h["all_codes"]
             vals.append("" if v is None else v)
         fmts = {i: "0.0%" if k == "percent" else "0.000" for i, k in enumerate(keys) if isinstance(r.get(k), float)}
         s.row(vals, formats=fmts)

@@ -29,6 +29,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from mivcode import __version__
+from mivcode.core import i18n
 from mivcode.core.model import STANDARD_META, Code
 from mivcode.core.spans import TurnIndex
 
@@ -37,8 +38,9 @@ NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 SIDECAR = "mivcode.json"
 _NAMESPACE = uuid.UUID("8f0c2f8e-5b7a-4f0e-9a52-6d4d1c0b7e31")  # mivcode's uuid5 namespace
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-VARIABLES = {"institution": "Instelling", "group": "Groep", "leerweg": "Leerweg", "niveau": "Niveau",
-             "locatie": "Locatie", "datum": "Datum"}
+LANG = "nl"  # the exchanged project is read by the team in other tools: Dutch, like the codebook
+VARIABLES = {k: i18n.t(f"refi.variable.{k}", lang=LANG)
+             for k in ("institution", "group", "leerweg", "niveau", "locatie", "datum")}
 
 
 def stable_guid(kind: str, *parts: object) -> str:
@@ -103,9 +105,9 @@ def describe(c: Code) -> str:
     """Definition plus criteria, the way codebooks in QDA tools carry them in one text."""
     parts = [c.definition]
     if c.include:
-        parts.append(f"Wel coderen als: {c.include}")
+        parts.append(i18n.t("refi.include", lang=LANG, text=c.include))
     if c.exclude:
-        parts.append(f"Niet coderen als: {c.exclude}")
+        parts.append(i18n.t("refi.exclude", lang=LANG, text=c.exclude))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -231,7 +233,8 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
                 if memo:
                     ng = stable_guid("note", cg)
                     parts.append(f'<NoteRef targetGUID="{ng}"/>')
-                    note_name = _a("Memo " + (code_by_id[code].label if code in code_by_id else code))
+                    note_name = _a(i18n.t("refi.memo", lang=LANG,
+                                          name=code_by_id[code].label if code in code_by_id else code))
                     notes.append(f'<Note guid="{ng}" name={note_name}' + _stamp(user_guid[who], created)
                                  + f"><PlainTextContent>{_t(memo)}</PlainTextContent></Note>")
                 parts.append("</Coding>")
@@ -248,7 +251,7 @@ def export_qdpx(project, out: str | Path, coder: str | None = None) -> RefiExpor
             parts.append(f'<PlainTextSelection guid="{sel}" name={_a(sel_name(u[2], u[3]))} startPosition="{u[2]}" '
                          f'endPosition="{u[3]}"{stamp}><Description>{_t(memo_text)}</Description>'
                          f'<NoteRef targetGUID="{ng}"/></PlainTextSelection>')
-            memo_name = _a(f"Memo {t['name']} {turn}")
+            memo_name = _a(i18n.t("refi.turn_memo", lang=LANG, transcript=t["name"], turn=turn))
             notes.append(f'<Note guid="{ng}" name={memo_name}{stamp}>'
                          f"<PlainTextContent>{_t(memo_text)}</PlainTextContent></Note>")
             sidecar_memos[ng] = {"turn": turn, "coder": who}
@@ -324,7 +327,7 @@ def _source_guids(bulk, transcripts: list[dict]) -> dict[int, str]:
     return out
 
 
-CASES_PARENT = "Casussen"
+CASES_PARENT = i18n.t("refi.cases_parent", lang=LANG)
 PROGRAM_USER = "mivcode"
 
 
@@ -355,8 +358,7 @@ def _case_codes_xml(cases: dict) -> str:
     """The cases again as codes with the case's guid, under a non-codable parent (see `export_qdpx`)."""
     if not cases:
         return ""
-    desc = ("Eén code per casus, met de guid van die casus, die het hele transcript codeert: zo koppelen "
-            "QualCoder en NVivo een casus aan zijn documenten. Niet om mee te coderen.")
+    desc = i18n.t("refi.cases_description", lang=LANG)
     return (f'<Code guid="{stable_guid("cases-parent")}" name="{CASES_PARENT}" isCodable="false">'
             f"<Description>{_t(desc)}</Description>"
             + "".join(f'<Code guid="{_case_guid(*key)}" name={_a(_case_name(*key))} isCodable="true"/>'

@@ -22,23 +22,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from mivcode.core import i18n
 from mivcode.core.codebook import code_tree, top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER, Code
 from mivcode.core.spans import TurnIndex
 
-UNKNOWN = {"nl": "(onbekend)", "en": "(unknown)"}
-ALL_INSTITUTIONS = {"nl": "Alle instellingen", "en": "All institutions"}
 BREAKDOWNS = ("institution", "group", "leerweg", "niveau")
-
-
-_REASONS = {
-    "flag": ("gekozen met --coder", "chosen with --coder"),
-    "consensus": ("de consensuslaag bestaat", "the consensus layer exists"),
-    "only": ("enige codeur", "the only coder"),
-    "several": ("{n} codeurs, geen consensuslaag", "{n} coders, no consensus layer"),
-    "none": ("nog geen coderingen", "no codings yet"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +36,18 @@ class Layer:
     """Whose codings a report counts; `coder=None` means every coder, de-duplicated."""
 
     coder: str | None
-    reason: str  # a key of _REASONS: why this layer, for the header row
+    reason: str  # why this layer, for the header row: flag | consensus | only | several | none (report.why.*)
     n_coders: int = 0
 
     def describe(self, lang: str = "nl") -> str:
-        nl, en = _REASONS[self.reason]
-        why = (nl if lang == "nl" else en).format(n=self.n_coders)
+        why = i18n.t(f"report.why.{self.reason}", lang=lang, n=self.n_coders)
         if self.coder is None:
-            what = ("Coderingen van alle codeurs samen (zelfde fragment en code telt één keer)" if lang == "nl"
-                    else "Codings of all coders together (same span and code counted once)")
+            what = i18n.t("report.layer.all", lang=lang)
         elif self.coder == CONSENSUS_CODER:
-            what = "Consensuslaag" if lang == "nl" else "Consensus layer"
+            what = i18n.t("report.layer.consensus_layer", lang=lang)
         else:
-            what = ("Coderingen van" if lang == "nl" else "Codings of") + f" {self.coder}"
-        return f"{what} — {why}"
+            what = i18n.t("report.layer.coder", lang=lang, coder=self.coder)
+        return i18n.t("report.layer", lang=lang, what=what, why=why)
 
 
 def choose_layer(coders: list[str], requested: str | None) -> Layer:
@@ -248,7 +236,7 @@ def frequency_table(
     niveau are often not recorded); other unknown values show as "(onbekend)".
     `total` adds rows over all transcripts, keyed "Alle instellingen".
     """
-    unknown = UNKNOWN[lang]
+    unknown = i18n.t("report.unknown", lang=lang)
 
     def keys_of(t: TranscriptInfo) -> tuple[str, ...] | None:
         vals = []
@@ -268,7 +256,7 @@ def frequency_table(
             cells[k].append(t)
     groups = sorted(cells.items(), key=lambda kv: tuple((v == unknown, v.lower()) for v in kv[0]))
     if total and cells:
-        groups.append(((ALL_INSTITUTIONS[lang],) + ("",) * (len(by) - 1),
+        groups.append(((i18n.t("report.all_institutions", lang=lang),) + ("",) * (len(by) - 1),
                        [t for ts in cells.values() for t in ts]))
     columns = [c.id for c in (data.themes() if rollup else data.code_order())]
     per_t: dict[int, dict[str, tuple[set, set]]] = defaultdict(lambda: defaultdict(lambda: (set(), set())))

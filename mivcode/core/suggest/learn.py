@@ -27,6 +27,8 @@ from spacy.training import Example
 from spacy.util import minibatch
 from thinc.api import Config
 
+from mivcode.core import i18n
+
 MODEL_NAME = "textcat"
 MIN_POSITIVES = 4
 # Where no rule fired, the model alone must be this sure (calibrated probability): with a few coded transcripts it otherwise
@@ -109,7 +111,7 @@ def fit(texts: Sequence[str], labels_per_text: Sequence[set[str]], labels: Seque
             nlp.update(batch, sgd=optimizer, drop=0.1)
         if progress:
             lo, hi = share
-            progress("model trainen", lo + (hi - lo) * (epoch + 1) / epochs)
+            progress(i18n.t("progress.train"), lo + (hi - lo) * (epoch + 1) / epochs)
     return nlp
 
 

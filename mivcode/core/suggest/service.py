@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mivcode.core import i18n
 from mivcode.core.clock import now_iso
 from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
@@ -92,11 +93,11 @@ def refresh_suggestions(project, transcripts: list[str] | None = None, progress:
     # One short transaction per transcript: memory stays bounded by the largest transcript, the UI can code
     # between two writes, and an interrupted refresh keeps what it finished (the state key says what is done).
     for i, t in enumerate(todo):
-        progress("suggesties berekenen", i / max(1, len(todo)))
+        progress(i18n.t("progress.suggest"), i / max(1, len(todo)))
         (suggestions,) = engine.run([t])
         _write(project, t, suggestions, report, (_state_key(t.name), _state_value(engine, t)))
         report.recomputed.append(t.name)
-    progress("opslaan", 1.0)
+    progress(i18n.t("progress.save"), 1.0)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -173,7 +174,7 @@ def coded_corpus(project, engine: Engine, coder: str, progress: Progress = _noop
     analyses: list[Analysis] = []
     gold: list[list[set[str]]] = []
     for i, name in enumerate(names):
-        progress("transcripten lezen", i / max(1, len(names)))
+        progress(i18n.t("progress.read"), i / max(1, len(names)))
         t = project.transcript(name)
         (a,) = engine.analyse([t], model_texts=True)
         labels: list[set[str]] = [set() for _ in t.turns]
@@ -284,7 +285,7 @@ def train_model(project, coder: str | None = None, progress: Progress | None = N
     })
     data, meta = model.to_bytes()
     project.save_model(learn.MODEL_NAME, data, meta, coder)
-    progress("klaar", 1.0)
+    progress(i18n.t("progress.done"), 1.0)
     return TrainReport(coder, n, len(texts), labels, sorted(c for c, p in params.items() if p.rules_only), k,
                        time.perf_counter() - t0)
 
@@ -340,7 +341,7 @@ def evaluate(project, coder: str, progress: Progress | None = None, *, epochs: i
                 params_per_tx[i] = params
         pred_model = _predicted_themes(engine, corpus, oof, params_per_tx, by_id)
         scores += _scores("rules+model", themes, gold, pred_model)
-    progress("klaar", 1.0)
+    progress(i18n.t("progress.done"), 1.0)
     return scores
 
 

@@ -38,7 +38,7 @@ class CodePicker(ModalScreen[str | None]):
     """Returns the chosen code id, NONE_CHOICE for "top level" when allowed, or None on Escape."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("up", "cursor(-1)", show=False),
     ]

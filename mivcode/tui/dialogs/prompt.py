@@ -13,13 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
 
 
 class InputDialog(ModalScreen[str | None]):
     """Ask for one line of text; Enter answers, Escape cancels (None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, title: str, value: str = "", *, hint: str = "", placeholder: str = "",
                  allow_empty: bool = True) -> None:
@@ -52,7 +52,7 @@ class InputDialog(ModalScreen[str | None]):
 class ChoiceDialog(ModalScreen[object | None]):
     """Pick one of a few labelled values (filters, memo target, confirmations)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, title: str, choices: list[tuple[str, object]], *, hint: str = "") -> None:
         super().__init__(classes="dialog")

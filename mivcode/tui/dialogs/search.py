@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from mivcode.core.i18n import t
 from mivcode.core.project import Project
-from mivcode.tui.i18n import t
 from mivcode.core.queries.search import SearchHit, TurnRecord, load_corpus, search, snippet
 
 
@@ -24,7 +24,7 @@ class SearchDialog(ModalScreen[tuple[SearchHit, list[SearchHit]] | None]):
     """Returns (chosen hit, all hits) so the coding screen can step through them with n/N."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("up", "cursor(-1)", show=False),
     ]

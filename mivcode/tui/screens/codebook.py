@@ -13,35 +13,32 @@ from dataclasses import replace
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from mivcode.core.errors import MivcodeError
+from mivcode.core.i18n import t
 from mivcode.core.model import Code
-from mivcode.tui.bindings import localize
+from mivcode.tui.bindings import MivScreen, bind
 from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog, InputDialog
-from mivcode.tui.i18n import t
 from mivcode.tui.widgets.code_tree import fill_code_tree
 
 
-class CodebookScreen(Screen):
+class CodebookScreen(MivScreen):
     BINDINGS = [
-        Binding("a", "add", "Add", id="codebook.add_code"),
-        Binding("r", "rename", "Rename", id="codebook.rename"),
-        Binding("p", "move", "Move", id="codebook.move"),
-        Binding("m", "merge", "Merge", id="codebook.merge"),
-        Binding("k", "keywords", "Keywords", id="codebook.keywords"),
-        Binding("d", "definition", "Definition", id="codebook.definition"),
-        Binding("u", "undo", "Undo", id="codebook.undo"),
-        Binding("escape", "app.pop_screen", "Back", id="codebook.back"),
+        bind("a", "add", id="codebook.add_code"),
+        bind("r", "rename", id="codebook.rename"),
+        bind("p", "move", id="codebook.move"),
+        bind("m", "merge", id="codebook.merge"),
+        bind("k", "keywords", id="codebook.keywords"),
+        bind("d", "definition", id="codebook.definition"),
+        bind("u", "undo", id="codebook.undo"),
+        bind("escape", "app.pop_screen", id="codebook.back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        localize(self)
         self.codes: list[Code] = []
         self.counts: dict[str, int] = {}
 
@@ -117,7 +114,7 @@ class CodebookScreen(Screen):
         try:
             self.app.project.save_code(code, self.app.coder)
         except MivcodeError as exc:
-            self.app.notify(str(exc), severity="error")
+            self.app.notify(exc.localized(), severity="error")
             return False
         self.reload(select=code.id)
         self.query_one("#status", Static).update(escape(t("codebook.saved", code=code.display(self.app.language))))
@@ -208,7 +205,7 @@ class CodebookScreen(Screen):
                 try:
                     n = self.app.project.merge_codes(source.id, target.id, self.app.coder)
                 except MivcodeError as exc:
-                    self.app.notify(str(exc), severity="error")
+                    self.app.notify(exc.localized(), severity="error")
                     return
                 self.reload(select=target.id)
                 self.query_one("#status", Static).update(escape(t(
@@ -225,7 +222,7 @@ class CodebookScreen(Screen):
         try:
             step = self.app.project.undo(self.app.coder)
         except MivcodeError as exc:
-            self.app.notify(str(exc), severity="error")
+            self.app.notify(exc.localized(), severity="error")
             return
         self.reload()
         self.query_one("#status", Static).update(

@@ -13,21 +13,18 @@ from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer
-from textual.keys import _character_to_key
 from textual.worker import Worker, WorkerState
 
 from mivcode.core.codebook import descendants
 from mivcode.core.errors import MivcodeError, ReadOnlyError
+from mivcode.core.i18n import t
 from mivcode.core.model import Code, Coding, Suggestion, Transcript
-from mivcode.tui.bindings import localize
+from mivcode.tui.bindings import MivScreen, bind
 from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog, InputDialog
 from mivcode.tui.dialogs.search import SearchDialog
-from mivcode.tui.i18n import t
 from mivcode.core.queries.search import SearchHit
 from mivcode.tui.widgets.panel import TextPanel
 from mivcode.tui.widgets.transcript_view import Hit, TranscriptView, contrast_text
@@ -73,41 +70,40 @@ def _fraction(*args, **kwargs) -> float | None:
     return float(done) if 0 <= done <= 1 else None
 
 
-class CodingScreen(Screen):
+class CodingScreen(MivScreen):
     """Code one transcript; can switch to another (search hits, retrieval) without leaving."""
 
     BINDINGS = [
-        Binding("j,down", "move(1)", "Next turn", id="coding.down", show=False),
-        Binding("k,up", "move(-1)", "Previous turn", id="coding.up", show=False),
-        Binding("pagedown", "page(1)", "Page down", id="coding.page_down", show=False),
-        Binding("pageup", "page(-1)", "Page up", id="coding.page_up", show=False),
-        Binding("g,home", "ends(0)", "First turn", id="coding.first", show=False),
-        Binding("G,end", "ends(1)", "Last turn", id="coding.last", show=False),
-        Binding("c", "pick_code", "Pick code", id="coding.picker"),
-        Binding("a", "accept", "Accept", id="coding.accept"),
-        Binding("x", "reject", "Reject", id="coding.reject"),
-        Binding("ctrl+a", "accept_all", "Accept all", id="coding.accept_all", show=False),
-        Binding("m", "memo", "Memo", id="coding.memo"),
-        Binding("u", "undo", "Undo", id="coding.undo"),
-        Binding("ctrl+r", "redo", "Redo", id="coding.redo", show=False),
-        Binding("ctrl+f", "filter", "Filter", id="coding.filter"),
-        Binding("slash", "search", "Search", id="coding.search"),
-        Binding("n", "hit(1)", "Next hit", id="coding.next_hit", show=False),
-        Binding("N", "hit(-1)", "Previous hit", id="coding.prev_hit", show=False),
-        Binding("ctrl+s", "suggest", "Suggest", id="coding.suggest", show=False),
-        Binding("ctrl+t", "train", "Train", id="coding.train", show=False),
-        Binding("left", "caret(-1)", "Caret left", id="coding.caret_left", show=False),
-        Binding("right", "caret(1)", "Caret right", id="coding.caret_right", show=False),
-        Binding("shift+left", "select(-1)", "Select left", id="coding.select_left", show=False),
-        Binding("shift+right", "select(1)", "Select right", id="coding.select_right", show=False),
-        Binding("shift+down", "select_line(1)", "Select down", id="coding.select_down", show=False),
-        Binding("shift+up", "select_line(-1)", "Select up", id="coding.select_up", show=False),
-        Binding("escape", "clear", "Back", id="coding.clear"),
+        bind("j,down", "move(1)", id="coding.down", show=False),
+        bind("k,up", "move(-1)", id="coding.up", show=False),
+        bind("pagedown", "page(1)", id="coding.page_down", show=False),
+        bind("pageup", "page(-1)", id="coding.page_up", show=False),
+        bind("g,home", "ends(0)", id="coding.first", show=False),
+        bind("G,end", "ends(1)", id="coding.last", show=False),
+        bind("c", "pick_code", id="coding.picker"),
+        bind("a", "accept", id="coding.accept"),
+        bind("x", "reject", id="coding.reject"),
+        bind("ctrl+a", "accept_all", id="coding.accept_all", show=False),
+        bind("m", "memo", id="coding.memo"),
+        bind("u", "undo", id="coding.undo"),
+        bind("ctrl+r", "redo", id="coding.redo", show=False),
+        bind("ctrl+f", "filter", id="coding.filter"),
+        bind("slash", "search", id="coding.search"),
+        bind("n", "hit(1)", id="coding.next_hit", show=False),
+        bind("N", "hit(-1)", id="coding.prev_hit", show=False),
+        bind("ctrl+s", "suggest", id="coding.suggest", show=False),
+        bind("ctrl+t", "train", id="coding.train", show=False),
+        bind("left", "caret(-1)", id="coding.caret_left", show=False),
+        bind("right", "caret(1)", id="coding.caret_right", show=False),
+        bind("shift+left", "select(-1)", id="coding.select_left", show=False),
+        bind("shift+right", "select(1)", id="coding.select_right", show=False),
+        bind("shift+down", "select_line(1)", id="coding.select_down", show=False),
+        bind("shift+up", "select_line(-1)", id="coding.select_up", show=False),
+        bind("escape", "clear", id="coding.clear"),
     ]
 
     def __init__(self, transcript: str, *, turn: int | None = None) -> None:
         super().__init__()
-        localize(self)
         self.transcript_name = transcript
         self.start_turn = turn
         self.data: Loaded | None = None
@@ -180,7 +176,6 @@ class CodingScreen(Screen):
         view = self.view
         view.set_transcript(data.transcript, data.codes)
         view.set_annotations(data.codings, data.suggestion_counts, set(data.memo_turns), self._suggestion_loader())
-        self._bind_code_keys()
         self.turn_filter = TurnFilter("all")
         self._show_hits()
         if self.start_turn is not None:
@@ -197,11 +192,7 @@ class CodingScreen(Screen):
         if self.data is None:
             return
         p, name = self.project, self.transcript_name
-        codes = p.codes()
-        if [(c.id, c.shortcut) for c in codes] != [(c.id, c.shortcut) for c in self.data.codes]:
-            self.data.codes = codes
-            self._bind_code_keys()
-        self.data.codes = codes
+        self.data.codes = p.codes()
         self.data.codings = p.codings(transcript=name, coder=self.coder)
         self.data.suggestion_counts = p.suggestion_counts(name, coder=self.coder)
         self.data.memo_turns = {m.turn: m.text for m in p.memos(name) if m.coder == self.coder and m.turn is not None}
@@ -300,8 +291,8 @@ class CodingScreen(Screen):
         except ReadOnlyError:
             self.app.notify(t("app.readonly_refused", what=what), severity="warning")
         except MivcodeError as exc:
-            self.app.notify(str(exc), severity="error")
-            self.say(t("app.error", error=exc))
+            self.app.notify(exc.localized(), severity="error")
+            self.say(t("app.error", error=exc.localized()))
         return FAILED
 
     def apply_code(self, code_id: str) -> None:
@@ -328,31 +319,18 @@ class CodingScreen(Screen):
         self.reload_annotations()
         self.say(t("coding.coded" if now else "coding.uncoded", turn=turn, code=label))
 
-    def _bind_code_keys(self) -> None:
-        """Codebook shortcuts become bindings of this screen.
+    def code_shortcut(self, character: str) -> bool:
+        """A codebook shortcut typed: toggle its code on the focused turn (or code the selection).
 
-        Bindings, not an `on_key` handler: keys typed quickly ("j" then "5")
-        must act in the order typed, and bindings all run at the same level.
-        A shortcut never shadows a key an action already uses.
+        The app calls this for a key no binding claims (see `MivApp.on_key`); the
+        codebook of the moment decides, so a code added or re-keyed in the
+        codebook screen works as soon as this screen shows again.
         """
-        table = self._bindings.key_to_bindings
-        for key in list(table):
-            kept = [b for b in table[key] if not b.action.startswith("code_key(")]
-            if kept:
-                table[key] = kept
-            else:
-                del table[key]
-        for code in self.data.codes if self.data else []:
-            if not code.shortcut:
-                continue
-            key = _character_to_key(code.shortcut)
-            if key in table:
-                continue
-            table[key] = [Binding(key, f"code_key({code.id!r})", code.display(self.language), show=False)]
-        self.refresh_bindings()
-
-    def action_code_key(self, code_id: str) -> None:
-        self.apply_code(code_id)
+        code = next((c for c in self.data.codes if c.shortcut == character), None) if self.data else None
+        if code is None:
+            return False
+        self.apply_code(code.id)
+        return True
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """`?`: every key in force on the screen you came from, the code shortcuts, and the spaCy pipeline.
 
-Keys are read from the live binding chain (after the user's keymap), so the
-help never lies about a remapped key.
+Keys are read from the bindings in force on that screen (after the user's
+keymap), each with the id a `[keymap]` entry in config.toml moves, so the help
+never lies about a remapped key and says what to write to remap one.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from mivcode.core.config import config_path
-from mivcode.tui.bindings import describe
-from mivcode.tui.i18n import t
+from mivcode.core.i18n import t
+from mivcode.tui.bindings import actions_in_force, describe
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss_help", "Close", show=False),
+        Binding("escape,q,question_mark", "dismiss_help", show=False),
     ]
 
     def __init__(self, origin: Screen) -> None:
@@ -38,22 +39,14 @@ class HelpScreen(ModalScreen[None]):
 
     def _keys_text(self) -> str:
         lines = [f"[b]{t('help.title')}[/b]", ""]
-        seen: set[str] = set()
-        for _node, bindings in self.origin._binding_chain:
-            for key, binding in bindings:
-                if binding.system or not binding.id or binding.action.startswith("code_key("):
-                    continue
-                name = describe(binding)
-                if not name:
-                    continue
-                ident = binding.id or f"{binding.action}:{name}"
-                display = self.app.get_key_display(binding.with_key(key))
-                if ident in seen:
-                    continue
-                seen.add(ident)
-                keys = [k for k, b in bindings if (b.id or f"{b.action}:{describe(b)}") == ident]
-                shown = ", ".join(self.app.get_key_display(binding.with_key(k)) for k in keys) or display
-                lines.append(f"  [b]{escape(shown):>14}[/b]  {escape(name)}")
+        rows = []
+        for action in actions_in_force(self.origin):
+            name = describe(action.binding)
+            if name:
+                keys = dict.fromkeys(self.app.get_key_display(action.binding.with_key(k)) for k in action.keys)
+                rows.append((", ".join(keys), name, action.binding.id))
+        width = max((len(name) for _, name, _ in rows), default=0)
+        lines += [f"  [b]{escape(keys):>14}[/b]  {escape(name):<{width}}  [dim]{ident}[/dim]" for keys, name, ident in rows]
         codes = getattr(getattr(self.origin, "data", None), "codes", None)
         if codes:
             lines += ["", f"[b]{t('help.codes')}[/b]"]

@@ -13,16 +13,14 @@ from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
+from mivcode.core.i18n import t
 from mivcode.core.model import Code
 from mivcode.core.project import TranscriptSummary
-from mivcode.tui.bindings import localize
-from mivcode.tui.i18n import t
+from mivcode.tui.bindings import MivScreen, bind
 from mivcode.tui.widgets.code_tree import fill_code_tree
 
 
@@ -32,21 +30,20 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
     return "▰" * filled + "▱" * (width - filled)
 
 
-class HomeScreen(Screen):
+class HomeScreen(MivScreen):
     BINDINGS = [
-        Binding("enter", "open", "Open", id="home.open", show=False),
-        Binding("b", "app.codebook", "Codebook", id="home.codebook"),
-        Binding("r", "app.retrieval", "Segments", id="home.retrieval"),
-        Binding("v", "app.adjudication", "Adjudicate", id="home.adjudication"),
-        Binding("slash", "search", "Search", id="home.search"),
-        Binding("l", "app.toggle_language", "Language", id="home.language"),
-        Binding("t", "app.toggle_theme_mode", "Theme", id="home.theme", show=False),
-        Binding("w", "app.change_coder", "Coder", id="home.coder", show=False),
+        bind("enter", "open", id="home.open", show=False),
+        bind("b", "app.codebook", id="home.codebook"),
+        bind("r", "app.retrieval", id="home.retrieval"),
+        bind("v", "app.adjudication", id="home.adjudication"),
+        bind("slash", "search", id="home.search"),
+        bind("l", "app.toggle_language", id="home.language"),
+        bind("t", "app.toggle_theme_mode", id="home.theme", show=False),
+        bind("w", "app.change_coder", id="home.coder", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        localize(self)
         self.summaries: list[TranscriptSummary] = []
         self.pipeline = ""
 

@@ -10,30 +10,27 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mivcode.core.i18n import t
 from mivcode.core.queries.retrieval import Segment, collect_segments
-from mivcode.tui.bindings import localize
+from mivcode.tui.bindings import MivScreen, bind
 from mivcode.tui.dialogs.code_picker import CodePicker
 from mivcode.tui.dialogs.prompt import ChoiceDialog
-from mivcode.tui.i18n import t
 
 
-class RetrievalScreen(Screen):
+class RetrievalScreen(MivScreen):
     BINDINGS = [
-        Binding("c", "pick_code", "Code", id="retrieval.pick_code"),
-        Binding("i", "filter('institution')", "Institution", id="retrieval.filter_institution"),
-        Binding("g", "filter('group')", "Group", id="retrieval.filter_group"),
-        Binding("o", "filter('coder')", "Coder", id="retrieval.filter_coder"),
-        Binding("escape", "app.pop_screen", "Back", id="retrieval.back"),
+        bind("c", "pick_code", id="retrieval.pick_code"),
+        bind("i", "filter('institution')", id="retrieval.filter_institution"),
+        bind("g", "filter('group')", id="retrieval.filter_group"),
+        bind("o", "filter('coder')", id="retrieval.filter_coder"),
+        bind("escape", "app.pop_screen", id="retrieval.back"),
     ]
 
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
-        localize(self)
         self.code = code
         self.filters: dict[str, str | None] = {"institution": None, "group": None, "coder": None}
         self.segments: list[Segment] = []

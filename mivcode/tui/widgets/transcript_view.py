@@ -37,9 +37,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mivcode.core.i18n import t
 from mivcode.core.model import Code, Coding, Suggestion, Transcript
 from mivcode.core.spans import turns_touched
-from mivcode.tui.i18n import t
 from mivcode.tui.widgets.layout import Block, LineSpec, block_at, word_boundaries, wrap_offsets
 
 GUTTER = 8  # focus mark, code bar, turn number (5), space

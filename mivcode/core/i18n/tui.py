@@ -1,16 +1,6 @@
-"""The one message catalogue of the terminal UI: Dutch first, English selectable.
-
-Researchers at the agencies read Dutch all day; English is there for
-international colleagues. Every text a researcher sees comes from here so a
-translation never goes missing in a corner of a screen. `t(key, **values)`
-formats with `str.format`; an unknown key shows itself, so a gap is visible
-in the UI and in tests rather than crashing a coding session.
-"""
+"""Texts of the terminal UI: screens, dialogs, footer and help (binding descriptions are `key.<id>`)."""
 
 from __future__ import annotations
-
-LANGUAGES = ("nl", "en")
-_language = "nl"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- app / general
@@ -193,24 +183,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.keymap": ("Eigen toetsen: [keymap] in {path}", "Own keys: [keymap] in {path}"),
     "help.mouse": ("Muis: klik kiest een beurt, slepen selecteert tekst, scrollen werkt.",
                    "Mouse: click picks a turn, drag selects text, wheel scrolls."),
+    # -- adjudication (settle disagreements into the consensus layer)
+    "adjudication.title": ("Beoordelen: {coders}", "Adjudication: {coders}"),
+    "adjudication.progress": ("{settled} van {total} beslist", "{settled} of {total} settled"),
+    "adjudication.position": ("verschil {i} van {n} — {transcript}, beurt {turn}",
+                              "disagreement {i} of {n} — {transcript}, turn {turn}"),
+    "adjudication.none": ("Geen verschillen: de coders zijn het overal eens (of hebben geen gemeenschappelijke transcripten).",
+                          "No disagreements: the coders agree everywhere (or share no transcripts)."),
+    "adjudication.comparing": ("De codes van de coders vergelijken…", "Comparing the coders' codes…"),
+    "adjudication.no_codes": ("(geen codes)", "(no codes)"),
+    "adjudication.consensus": ("Consensus", "Consensus"),
+    "adjudication.open": ("nog niet beslist", "not settled yet"),
+    "adjudication.settled_as": ("beslist: {codes}", "settled: {codes}"),
+    "adjudication.settled_none": ("beslist: geen code", "settled: no code"),
+    "adjudication.all_done": ("Alle {n} verschillen zijn beslist.", "All {n} disagreements are settled."),
+    "adjudication.auto_done": ("{codings} codering(en) overgenomen in {turns} beurt(en) waarover de coders het eens zijn.",
+                               "{codings} coding(s) copied in {turns} turn(s) the coders agree on."),
+    "adjudication.edit_title": ("Codes voor de consensus (spatie: aan/uit, Enter: opslaan, Esc: annuleren)",
+                                "Codes for the consensus (space: toggle, Enter: save, Esc: cancel)"),
+    "adjudication.bad_coders": ("{problem} — kies de coders met `mivcode adjudicate PROJECT --coders a,b`.",
+                                "{problem} — choose the coders with `mivcode adjudicate PROJECT --coders a,b`."),
+    "adjudication.no_coder": ("Er is geen coder {n}.", "There is no coder {n}."),
+    "adjudication.memo_title": ("Memo bij de beslissing over deze beurt", "Memo on the decision for this turn"),
+    "adjudication.memo_hint": ("Enter: opslaan, leeg: wissen, Esc: annuleren", "Enter: save, empty: clear, Esc: cancel"),
+    "adjudication.memo": ("memo", "memo"),
+    "adjudication.turn_ref": ("{transcript} #{turn}", "{transcript} #{turn}"),
+    "key.choose": ("Kies coder", "Choose coder"),
+    "key.both": ("Beide (samen)", "Both (union)"),
+    "key.edit": ("Aanpassen", "Edit"),
+    "key.none": ("Geen code", "No code"),
+    "key.next": ("Volgende", "Next"),
+    "key.previous": ("Vorige", "Previous"),
+    "key.next_open": ("Volgende open", "Next open"),
+    "key.adjudication.memo": ("Memo (waarom)", "Memo (why)"),
+    "key.auto": ("Eens → consensus", "Agreed → consensus"),
     # -- palette
     "palette.filter": ("Filter: {name}", "Filter: {name}"),
     "palette.open_transcript": ("Open transcript: {name}", "Open transcript: {name}"),
 }
-
-
-def set_language(language: str) -> None:
-    global _language
-    _language = language if language in LANGUAGES else "nl"
-
-
-def language() -> str:
-    return _language
-
-
-def t(key: str, **values) -> str:
-    pair = MESSAGES.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if _language == "en" else pair[0]
-    return text.format(**values) if values else text
