@@ -35,12 +35,12 @@ def main() -> None:
         p.import_files([], manifest=args.folder / "manifest.csv")
         import_codings(p, args.folder / "reference_codings.csv", "ref")
         by_id = {c.id: c for c in p.codes()}
-        engine = engine_for(p, with_model=False, with_feedback=False)
+        engine = engine_for(p, with_model=False, with_feedback=False, learned=False)
         corpus = coded_corpus(p, engine, "ref")
         for a, gold in zip(corpus.analyses, corpus.gold):
             t = a.transcript
             pred: dict[int, dict[str, str]] = {}
-            for s in engine.suggest(a, [{} for _ in t.turns], {}):
+            for s in engine.suggest(a):
                 pred.setdefault(s.turn, {})[top_level_of(by_id, s.code)] = "; ".join(e.rule for e in s.evidence[:2])
             for u in t.turns:
                 g = {top_level_of(by_id, c) for c in gold[u.index]}

@@ -58,9 +58,9 @@ def test_an_error_with_a_catalogue_key_reads_english_for_scripts_and_localized_f
 
 
 def test_the_areas_do_not_define_a_key_twice():
-    from mivcode.core.i18n import cli, errors, progress, reports, tui
+    from mivcode.core.i18n import cli, errors, progress, reports, suggest, tui
 
-    sizes = [len(m.MESSAGES) for m in (cli, errors, progress, reports, tui)]
+    sizes = [len(m.MESSAGES) for m in (cli, errors, progress, reports, suggest, tui)]
     assert sum(sizes) == len(i18n.MESSAGES)
 
 

@@ -53,7 +53,7 @@ def devset_scores() -> tuple[dict[str, tuple[float, float, int]], float, float, 
     engine = Engine(book.codes)
     pred: list[set[str]] = []
     for a in engine.analyse(transcripts):
-        pred.append({top_level_of(by_id, s.code) for s in engine.suggest(a, [{}], {})})
+        pred.append({top_level_of(by_id, s.code) for s in engine.suggest(a)})
     gold = [g for _, g in rows]
     per: dict[str, tuple[float, float, int]] = {}
     for theme in themes:
@@ -106,7 +106,7 @@ def everyday_suggestions() -> list[tuple[str, list[str]]]:
     transcripts = [Transcript(name=f"day{i:03d}", text=f"Student 1: {t}", turns=[Turn(0, "Student 1", 0, len(t) + 11)])
                    for i, t in enumerate(lines)]
     engine = Engine(book.codes)
-    return [(line, sorted(s.code for s in engine.suggest(a, [{}], {})))
+    return [(line, sorted(s.code for s in engine.suggest(a)))
             for line, a in zip(lines, engine.analyse(transcripts))]
 
 

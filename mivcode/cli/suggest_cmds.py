@@ -6,6 +6,8 @@ methods; the JSON line shapes are a contract for scripts and the UI tests.
 
 from __future__ import annotations
 
+import json
+
 import sys
 
 import click
@@ -94,15 +96,34 @@ def reject(project: str, transcript: str, turn: int, code: str, coder: str | Non
 @main.command()
 @project_argument
 @click.option("--coder", help="Learn from this coder's codings (default: consensus, else the only coder).")
-@click.option("--epochs", type=click.IntRange(1, 100), default=12, show_default=True, help="Training passes.")
-def train(project: str, coder: str | None, epochs: int) -> None:
-    """Train the suggestion model on the project's coded turns (stored in the project)."""
-    from mivcode.core.suggest.service import train_model
+@click.option("--status", is_flag=True, help="Only say what the suggestions rest on now (team model or shipped).")
+@click.option("--epochs", type=click.IntRange(1, 100), default=12, hidden=True,
+              help="Ignored (the textcat learner it was for is gone); kept so that old scripts still run.")
+@json_option
+def train(project: str, coder: str | None, status: bool, epochs: int, as_json: bool) -> None:  # noqa: ARG001
+    """Fine-tune the suggestion model on the team's coded transcripts (stored in the project).
 
+    Starts from the model that ships with mivcode, so three coded transcripts are enough to move it
+    where this team codes differently (moderator questions, reporting, double coding).
+    """
+    from mivcode.core.suggest.service import model_state, train_model
+
+    if status:
+        with open_project(project, readonly=True) as p:
+            state = model_state(p)
+        if as_json:
+            click.echo(json.dumps(state, ensure_ascii=False))
+        else:
+            click.echo(t(f"cli.model_state_{state['model']}", **{k: v for k, v in state.items() if k != "model"}))
+        return
     with open_project(project) as p:
-        r = train_model(p, coder, _progress_printer(True), epochs=epochs)
+        r = train_model(p, coder, _progress_printer(not as_json))
+    if as_json:
+        click.echo(json.dumps({"coder": r.coder, "transcripts": r.transcripts, "turns": r.turns, "themes": r.labels,
+                               "prior_only": r.rules_only, "seconds": round(r.seconds, 2)}, ensure_ascii=False))
+        return
     click.echo(t("cli.trained", turns=r.turns, transcripts=r.transcripts, coder=r.coder, labels=len(r.labels),
-                 folds=r.folds, seconds=f"{r.seconds:.1f}"))
+                 seconds=f"{r.seconds:.1f}"))
     if r.rules_only:
         click.echo(t("cli.rules_only", codes=", ".join(r.rules_only)), err=True)
     click.echo(t("cli.run_suggest"), err=True)
@@ -111,21 +132,29 @@ def train(project: str, coder: str | None, epochs: int) -> None:
 @main.command()
 @project_argument
 @click.option("--coder", required=True, help="Compare with this coder's codings.")
-@click.option("--rules-only", is_flag=True, help="Skip the cross-validated model (faster).")
-@click.option("--epochs", type=click.IntRange(1, 100), default=12, show_default=True)
+@click.option("--rules-only", is_flag=True, help="Only the codebook's rules (no learned model).")
+@click.option("--learning-curve", is_flag=True,
+              help="Also train on the coder's first k transcripts (k = 1, 2, ...) and test on the rest.")
+@click.option("--epochs", type=click.IntRange(1, 100), default=12, hidden=True, help="Ignored; kept for old scripts.")
 @json_option
-def evaluate(project: str, coder: str, rules_only: bool, epochs: int, as_json: bool) -> None:
-    """Precision, recall and F1 of the suggestions per theme (turn level, sub-codes rolled up)."""
+def evaluate(project: str, coder: str, rules_only: bool, learning_curve: bool, epochs: int,  # noqa: ARG001
+             as_json: bool) -> None:
+    """Precision, recall and F1 per theme (turn level, sub-codes rolled up): rules, shipped model, team model.
+
+    `team` is leave one transcript out: trained on the coder's other transcripts, tested on the one left out.
+    """
     from mivcode.core.suggest.service import evaluate as run
 
     with open_project(project, readonly=True) as p:
-        scores = run(p, coder, _progress_printer(not as_json), epochs=epochs, with_model=not rules_only)
+        scores = run(p, coder, _progress_printer(not as_json), with_model=not rules_only,
+                     learning_curve=learning_curve)
     rows = [
-        {"method": s.method, "code": s.code, "precision": round(s.precision, 4), "recall": round(s.recall, 4),
-         "f1": round(s.f1, 4), "support": s.support, "predicted": s.predicted, "tp": s.tp}
+        {"method": s.method if s.k is None else f"{s.method} k={s.k}", "k": s.k, "code": s.code,
+         "precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+         "support": s.support, "predicted": s.predicted, "tp": s.tp, "turns": s.turns}
         for s in scores
     ]
-    emit(rows, as_json, ["method", "code", "precision", "recall", "f1", "support", "predicted"])
+    emit(rows, as_json, ["method", "code", "precision", "recall", "f1", "support", "predicted", "turns"])
 
 
 @main.command("import-codings")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import string
 
-from mivcode.core.i18n import cli, errors, progress, reports, tui
+from mivcode.core.i18n import cli, errors, progress, reports, suggest, tui
 
 LANGUAGES = ("nl", "en")
 _language = "nl"
@@ -44,7 +44,7 @@ def _merge(*areas) -> dict[str, tuple[str, str]]:
     return merged
 
 
-MESSAGES: dict[str, tuple[str, str]] = _merge(tui, cli, reports, progress, errors)
+MESSAGES: dict[str, tuple[str, str]] = _merge(tui, cli, reports, progress, errors, suggest)
 
 
 def set_language(language: str | None) -> None:

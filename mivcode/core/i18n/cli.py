@@ -88,12 +88,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.already_coded": (" (was al gecodeerd)", " (was already coded)"),
     "cli.rejected": ("suggestie {code} afgewezen voor beurt {turn} van {transcript}",
                      "rejected {code} for turn {turn} of {transcript}"),
-    "cli.trained": ("model getraind op {turns} beurten uit {transcripts} transcript(en) van {coder} "
-                    "({labels} codes, {folds}-voudige kalibratie, {seconds} s)",
-                    "model trained on {turns} turns from {transcripts} transcript(s) of {coder} "
-                    "({labels} codes, {folds}-fold calibration, {seconds} s)"),
-    "cli.rules_only": ("alleen regels (model hielp niet op testdata): {codes}",
-                       "rules only (the model did not help on held-out data): {codes}"),
+    "cli.trained": ("model getraind op {turns} beurten uit {transcripts} transcript(en) van {coder}, "
+                    "vanuit het meegeleverde model ({labels} thema's met genoeg voorbeelden, {seconds} s)",
+                    "model trained on {turns} turns from {transcripts} transcript(s) of {coder}, starting from "
+                    "the shipped model ({labels} themes with enough examples, {seconds} s)"),
+    "cli.rules_only": ("te weinig voorbeelden, deze thema's houden het meegeleverde model: {codes}",
+                       "too few examples, these themes keep the shipped model: {codes}"),
+    "cli.model_state_team": ("suggesties: model van {coder}, getraind {created_at} op {transcripts} transcript(en)",
+                             "suggestions: model of {coder}, trained {created_at} on {transcripts} transcript(s)"),
+    "cli.model_state_prior": ("suggesties: het meegeleverde model (nog niet getraind op dit project)",
+                              "suggestions: the shipped model (not trained on this project yet)"),
+    "cli.model_state_rules": ("suggesties: alleen de regels van het codeboek", "suggestions: the codebook's rules only"),
     "cli.run_suggest": ("voer `mivcode suggest` uit om de suggesties bij te werken",
                         "run `mivcode suggest` to update the suggestions"),
     "cli.codings_imported": ("{n} codering(en) geïmporteerd als {coder}", "imported {n} coding(s) as {coder}"),

@@ -8,6 +8,8 @@ run it in a worker thread while the researcher keeps coding, and
 from __future__ import annotations
 
 import gc
+
+import numpy as np
 import hashlib
 import threading
 import zlib
@@ -19,13 +21,15 @@ from functools import lru_cache
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, NORM
 
 from mivcode.core.model import Code, Evidence, Suggestion, Transcript
+from mivcode.core.suggest import explain
+from mivcode.core.suggest.discourse import segment_source
 from mivcode.core.suggest.dutch import moderator_speakers
-from mivcode.core.suggest.learn import CodeParams, TrainedModel, model_text
+from mivcode.core.suggest.features import ThemeFrame, model_text, theme_frame
 from mivcode.core.suggest.pipeline import Pipeline, configured_pipeline
 from mivcode.core.suggest.rules import RuleSet
 from mivcode.core.suggest.scoring import RULE_THRESHOLD, Candidate, CodeIndex, most_specific, score_turns
+from mivcode.core.suggest.theme_model import ThemeModel
 
-ENGINE_VERSION = "15"
 _NLP_LOCK = threading.RLock()
 _GC_LOCK = threading.Lock()
 _gc_depth = 0
@@ -53,8 +57,30 @@ def _gc_paused():
             _gc_depth -= 1
             if _gc_depth == 0 and _gc_was_enabled:
                 gc.enable()
-BATCH_SIZE = 512
 CHUNK_CHARS = 100_000  # one Doc per transcript, split well below spaCy's max_length
+
+
+@lru_cache(maxsize=1)
+def engine_source_hash() -> str:
+    """What the engine's code is: a changed rule or weight recomputes stored suggestions by itself.
+
+    Replaces a hand-bumped version number (forgotten, it left stale suggestions in projects).
+    """
+    from importlib import resources
+
+    h = hashlib.sha1()
+    package = resources.files("mivcode.core.suggest")
+    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
+        h.update(name.encode())
+        h.update(package.joinpath(name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+# A suggestion that rests on context alone (the story of its segment, the moderator's question) is scored in
+# the lower half, every one with the turn's own evidence in the upper half: sorted by score, own evidence
+# comes first, and accepting everything above 0.80 never accepts a context-only suggestion.
+OWN_BAND = (0.5, 1.0)
+CONTEXT_BAND = (0.0, 0.5)
 
 
 @dataclass(slots=True)
@@ -64,6 +90,7 @@ class Analysis:
     transcript: Transcript
     rule: list[dict[str, Candidate]]
     model_texts: list[str]
+    frame: ThemeFrame | None = None   # the learned model's features, when the engine has one
 
 
 def codebook_fingerprint(codes: list[Code]) -> str:
@@ -81,28 +108,30 @@ def _ruleset(pipeline: Pipeline, fingerprint: str, codes_json: str) -> RuleSet:
 class Engine:
     """Rules compiled for one codebook (cached per codebook fingerprint), optionally a trained model."""
 
-    def __init__(self, codes: list[Code], pipeline: Pipeline | None = None, model: TrainedModel | None = None,
-                 feedback: dict[tuple[str, str], float] | None = None):
+    def __init__(self, codes: list[Code], pipeline: Pipeline | None = None,
+                 feedback: dict[tuple[str, str], float] | None = None, theme_model: ThemeModel | None = None,
+                 *, cold: bool = True):
+        """`theme_model`: the learned layer (the shipped prior, or one trained on the team's codings:
+        then `cold=False`, and its F1 thresholds apply instead of the cold start's recall-oriented ones)."""
         from mivcode.core.ops import code_dict
 
         self.codes = codes
         self.pipeline = pipeline or configured_pipeline()
-        self.model = model
+        self.theme_model = theme_model
+        self.cold = cold
+        self.themes = [c.id for c in codes if not c.parent]
         self.codebook_fp = codebook_fingerprint(codes)
         self.feedback = feedback or {}
         self.index = CodeIndex(codes, self.feedback)
         with _NLP_LOCK:  # compiling runs the keywords through the shared pipeline
             self.rules = _ruleset(self.pipeline, self.codebook_fp,
                                   json.dumps([code_dict(c) for c in codes], sort_keys=True))
-        known = {c.id for c in codes}
-        if model is not None and not set(model.labels) <= known:
-            self.model = None  # trained on codes the codebook no longer has: rules only until retrained
 
     @property
     def fingerprint(self) -> str:
-        model = self.model.meta.get("created_at", "") if self.model else ""
+        learned = (self.theme_model.meta.get("created_at", "prior"), self.cold) if self.theme_model else ""
         reviews = sorted((c, k, round(f, 3)) for (c, k), f in self.feedback.items())
-        raw = f"{ENGINE_VERSION}|{self.pipeline.name}|{self.codebook_fp}|{model}|{reviews}"
+        raw = f"{engine_source_hash()}|{self.pipeline.name}|{self.codebook_fp}|{learned}|{reviews}"
         return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
     def run(self, transcripts: list[Transcript]) -> list[list[Suggestion]]:
@@ -118,20 +147,24 @@ class Engine:
             out: list[list[Suggestion]] = []
             for k, analysis in enumerate(analyses):
                 analyses[k] = None
-                out.append(self._suggest(analysis, None, None))
+                out.append(self._suggest(analysis))
                 del analysis
             return out
 
-    def analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None) -> list[Analysis]:
+    def analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None,
+                frames: bool = False) -> list[Analysis]:
+        """`frames`: build the learned layer's features even without a model (training and evaluation)."""
         with _gc_paused():
-            return self._analyse(transcripts, model_texts=model_texts)
+            return self._analyse(transcripts, model_texts=model_texts, frames=frames)
 
-    def _analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None) -> list[Analysis]:
+    def _analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None,
+                 frames: bool = False) -> list[Analysis]:
         """Read each transcript's turns as one Doc per chunk (nlp.pipe, batched), then rules per turn.
 
         The classifier's text (match keys) is built only when a model will read it.
         """
-        want_model_text = self.model is not None if model_texts is None else model_texts
+        frames = frames or self.theme_model is not None
+        want_model_text = frames if model_texts is None else model_texts or frames
         chunks: list[tuple[int, list[int], list[tuple[int, int]], str]] = []  # (transcript, turns, spans, text)
         turn_texts = [[t.turn_text(u) for u in t.turns] for t in transcripts]
         for ti, t in enumerate(transcripts):
@@ -163,8 +196,14 @@ class Engine:
                               want_model_text, strings)
         out: list[Analysis] = []
         for ti, t in enumerate(transcripts):
-            out.append(Analysis(t, score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti]),
-                                mtexts[ti] if want_model_text else []))
+            if not frames:
+                out.append(Analysis(t, score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti]),
+                                    mtexts[ti] if want_model_text else []))
+                continue
+            detail: dict = {}
+            rule = score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti], detail=detail)
+            frame = theme_frame(rule, detail, turn_texts[ti], mtexts[ti], self.themes, self.index.theme)
+            out.append(Analysis(t, rule, mtexts[ti], frame))
         return out
 
     @staticmethod
@@ -186,70 +225,110 @@ class Engine:
                     pos += 1
                 mtexts[ti][turn] = model_text(keys, t.turns[turn].speaker in moderators[ti])
 
-    def suggest(self, analysis: Analysis, probs: list[dict[str, float]] | None = None,
-                params: dict[str, CodeParams] | None = None) -> list[Suggestion]:
-        """Suggestions for one transcript; `probs`/`params` default to the engine's trained model."""
+    def suggest(self, analysis: Analysis) -> list[Suggestion]:
+        """Suggestions for one transcript: the learned layer's where the engine has one, else the rules'."""
         with _gc_paused():
-            return self._suggest(analysis, probs, params)
+            return self._suggest(analysis)
 
-    def _suggest(self, analysis: Analysis, probs: list[dict[str, float]] | None,
-                 params: dict[str, CodeParams] | None) -> list[Suggestion]:
-        if probs is None and self.model is not None:
-            probs = self.model.predict(analysis.model_texts)
-            params = self.model.params
-        params = params or {}
+    def _suggest(self, analysis: Analysis) -> list[Suggestion]:
+        if analysis.frame is not None and self.theme_model is not None:
+            return self._suggest_learned(analysis, self.theme_model)
+        return self.rule_suggestions(analysis)
+
+    def rule_suggestions(self, analysis: Analysis) -> list[Suggestion]:
+        """What the codebook's rules alone suggest (the cold start without a model, and evaluation's baseline)."""
         t = analysis.transcript
         out: list[Suggestion] = []
         for i, u in enumerate(t.turns):
             cands = analysis.rule[i]
-            turn_probs = probs[i] if probs else {}
-            if not cands and not turn_probs:
+            if not cands:
                 continue
-            if not turn_probs:  # rules only: the common, fast path
-                chosen = {code: cand for code, cand in cands.items() if cand.score >= RULE_THRESHOLD}
-                if not chosen:
-                    continue
-                if len(chosen) > 1:
-                    chosen = most_specific(chosen, self.index)
-                end = max(u.end, u.start + 1)
-                for code in sorted(chosen):
-                    cand = chosen[code]
-                    evidence = cand.all_evidence()
-                    out.append(Suggestion(t.name, u.index, u.start, end, code, round(min(1.0, cand.score), 4),
-                                          evidence, "rules", "open", _fingerprint(code, cand, evidence)))
+            chosen = {code: cand for code, cand in cands.items() if cand.score >= RULE_THRESHOLD}
+            if not chosen:
                 continue
-            selected: dict[str, tuple[Candidate, str]] = {}
-            for code in set(cands) | set(turn_probs):
-                cand = cands.get(code)
-                rule = cand.score if cand else 0.0
-                p = turn_probs.get(code)
-                cp = params.get(code)
-                if p is not None and cp is not None and not cp.rules_only:
-                    score, threshold = cp.combine(rule, p), cp.threshold
-                    rule_fired, model_fired = rule >= RULE_THRESHOLD, p >= 0.5
-                    source = "both" if rule_fired == model_fired else ("rules" if rule_fired else "model")
-                else:
-                    score, threshold, source = rule, RULE_THRESHOLD, "rules"
-                if score < threshold:
-                    continue
-                evidence = list(cand.all_evidence()) if cand else []
-                if source in ("model", "both"):
-                    evidence.append(Evidence(u.start, u.end, "", "model: textcat_multilabel"))
-                selected[code] = (Candidate(code, score, evidence), source)
-            if len(selected) > 1:
-                kept = most_specific({k: c for k, (c, _) in selected.items()}, self.index)
-            else:
-                kept = {k: c for k, (c, _) in selected.items()}
+            if len(chosen) > 1:
+                chosen = most_specific(chosen, self.index)
             end = max(u.end, u.start + 1)
-            for code in sorted(kept):
-                cand = kept[code]
+            for code in sorted(chosen):
+                cand = chosen[code]
                 evidence = cand.all_evidence()
-                out.append(Suggestion(
-                    transcript=t.name, turn=u.index, start=u.start, end=end, code=code,
-                    score=round(min(1.0, cand.score), 4), evidence=evidence, source=selected[code][1],
-                    fingerprint=evidence_fingerprint(code, evidence),
-                ))
+                out.append(Suggestion(t.name, u.index, u.start, end, code, round(min(1.0, cand.score), 4),
+                                      evidence, "rules", "open", _fingerprint(code, cand, evidence)))
         return out
+
+    def theme_probabilities(self, analysis: Analysis, model: ThemeModel | None = None):
+        """(n, T) probabilities of the learned layer for one analysed transcript (evaluation reads these)."""
+        model = model or self.theme_model
+        if analysis.frame is None or model is None:
+            raise ValueError("the engine was made without a learned model")
+        return model.probabilities(analysis.frame)
+
+    def _suggest_learned(self, analysis: Analysis, model: ThemeModel) -> list[Suggestion]:
+        """Per turn, the themes the learned layer is sure enough of, each as the code the rules found for it.
+
+        The code within a theme is the rules' most specific candidate of that theme on the turn; where
+        the rules found none (the story of the segment, the moderator's question), the theme itself,
+        labelled with the turn it came from and scored in the context band. A theme the model was never
+        trained on (a codebook of the team's own, before `train`) keeps the rules' suggestions.
+        """
+        frame = analysis.frame
+        t = analysis.transcript
+        probs = model.probabilities(frame)
+        th = model.thresholds(frame.themes, cold=self.cold)
+        known = set(model.themes)
+        unknown = [k for k, theme in enumerate(frame.themes) if theme not in known]
+        th[unknown] = np.inf
+        weights = model.shared
+        dev_of = {tm: model.deviation[m] for m, tm in enumerate(model.themes)}
+        theme_of = self.index.theme
+        out: list[Suggestion] = [s for s in self.rule_suggestions(analysis) if theme_of.get(s.code) not in known] \
+            if unknown else []
+        for i, k_list in _chosen(probs, th):
+            u = t.turns[i]
+            end = max(u.end, u.start + 1)
+            cands = analysis.rule[i]
+            for k in k_list:
+                theme = frame.themes[k]
+                p = float(probs[i, k])
+                in_theme = {c: cand for c, cand in cands.items() if theme_of.get(c) == theme}
+                own = {c: cand for c, cand in in_theme.items() if cand.via is None and (cand.hits or cand.evidence)}
+                why = explain.reasons(frame.X[i, k], weights + dev_of.get(theme, 0.0))
+                if own:
+                    code, cand = _best(own, self.index)
+                    rule_ev = list(cand.all_evidence())
+                    lo, hi = OWN_BAND
+                    source = "both" if cand.score >= RULE_THRESHOLD else "model"
+                else:
+                    code, cand = _best(in_theme, self.index) if in_theme else (theme, None)
+                    j = segment_source(i, k, frame.own, frame.moderator, frame.texts, frame.asked)
+                    rule_ev = list(cand.all_evidence()) if cand is not None else []
+                    if j is not None and j != i:
+                        v = t.turns[j]
+                        rule_ev = [e for e in rule_ev if not e.rule.startswith("context")]
+                        rule_ev.insert(0, Evidence(v.start, v.end, "", explain.from_turn(v.index)))
+                    lo, hi = CONTEXT_BAND
+                    source = "model"
+                evidence = rule_ev + [Evidence(u.start, u.end, "", explain.model_rule(why))]
+                score = round(lo + (hi - lo) * p, 4)
+                out.append(Suggestion(t.name, u.index, u.start, end, code, score, evidence, source, "open",
+                                      evidence_fingerprint(code, rule_ev or [Evidence(u.start, u.end, "", "model")])))
+        out.sort(key=lambda s: (s.turn, -s.score, s.code))
+        return out
+
+
+def _chosen(probs, thresholds):
+    """(turn, [theme indices]) for every turn with at least one theme over its threshold."""
+    hit = probs >= thresholds[None, :]
+    for i in np.nonzero(hit.any(axis=1))[0]:
+        yield int(i), [int(k) for k in np.nonzero(hit[i])[0]]
+
+
+def _best(cands: dict[str, Candidate], index: CodeIndex) -> tuple[str, Candidate]:
+    """The most specific of the strongest candidates (codebook rule 2: the narrower code wins a tie)."""
+    if len(cands) > 1:
+        cands = most_specific(cands, index)
+    code = max(cands, key=lambda c: (cands[c].score, index.depth.get(c, 0), c))
+    return code, cands[code]
 
 
 def _fingerprint(code: str, cand: Candidate, evidence: list[Evidence]) -> str:

@@ -20,11 +20,14 @@ from mivcode.core.codebook import top_level_of
 from mivcode.core.errors import InputError
 from mivcode.core.model import CONSENSUS_CODER, Coding, Suggestion, Transcript
 from mivcode.core.spans import turns_touched
-from mivcode.core.suggest import learn
 from mivcode.core.suggest.engine import Analysis, Engine
 from mivcode.core.suggest.feedback import review_feedback
-from mivcode.core.suggest.learn import CodeParams, TrainedModel
-from mivcode.core.suggest.scoring import RULE_THRESHOLD
+from mivcode.core.suggest.theme_model import (
+    PRIOR_PENALTIES, TEAM_PENALTIES, ThemeModel, best_threshold, default_model, fit,
+)
+
+MODEL_NAME = "theme_model"
+MIN_POSITIVES = 4  # coded turns of at least one theme before training means anything
 
 Progress = Callable[[str, float], None]
 
@@ -44,29 +47,54 @@ class RefreshReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
-    source: str = "rules"   # rules | rules+model
+    source: str = "rules"   # rules | prior (the shipped model, cold start) | team (trained on the team's codings)
     seconds: float = 0.0
 
 
-def stored_model(project) -> TrainedModel | None:
-    found = project.stored_model(learn.MODEL_NAME)
+def stored_model(project) -> ThemeModel | None:
+    """The model trained on this team's codings, if any (one made for other features counts as none)."""
+    found = project.stored_model(MODEL_NAME)
     if found is None:
         return None
     data, meta = found
     try:
-        return TrainedModel.from_bytes(data, meta)
-    except Exception:  # noqa: BLE001 - an unreadable model must not stop rule suggestions
+        return ThemeModel.from_bytes(data, meta)
+    except Exception:  # noqa: BLE001 - an unreadable model must not stop suggestions: the prior takes over
         return None
 
 
-def engine_for(project, *, with_model: bool = True, with_feedback: bool = True) -> Engine:
-    """The engine for this project: its codebook, its trained model, and what its team reviewed.
+def model_state(project) -> dict:
+    """What the suggestions rest on, for the UI and `mivcode train --status`: the team's model or the prior."""
+    trained = stored_model(project)
+    if trained is not None:
+        m = trained.meta
+        return {"model": "team", "coder": m.get("coder"), "created_at": m.get("created_at"),
+                "transcripts": m.get("transcripts"), "turns": m.get("turns"),
+                "codings_at_training": m.get("codings", 0)}
+    prior = default_model()
+    return {"model": "prior" if prior is not None and prior_fits(prior, project.codes()) else "rules"}
 
-    Training and evaluation leave the review feedback out, so that their figures
-    do not rest on the very decisions they are compared with.
+
+def engine_for(project, *, with_model: bool = True, with_feedback: bool = True, learned: bool = True) -> Engine:
+    """The engine for this project: its codebook, the learned layer, and what its team reviewed.
+
+    The learned layer is the team's own model once `train` ran, else the prior that ships with mivcode
+    (cold start); `learned=False` gives the codebook's rules alone. Training and evaluation leave the
+    review feedback out, so that their figures do not rest on the very decisions they are compared with.
     """
     feedback = review_feedback(project.suggestions()) if with_feedback else None
-    return Engine(project.codes(), model=stored_model(project) if with_model else None, feedback=feedback)
+    codes = project.codes()
+    trained = stored_model(project) if with_model and learned else None
+    prior = default_model() if learned and trained is None else None
+    if prior is not None and not prior_fits(prior, codes):
+        prior = None
+    return Engine(codes, feedback=feedback, theme_model=trained or prior, cold=trained is None)
+
+
+def prior_fits(prior: ThemeModel, codes) -> bool:
+    """The shipped model knows the MIV 2023 codebook's themes: a codebook with other themes (a team's own)
+    starts from its rules, and `train` learns its themes from the team's codings."""
+    return {c.id for c in codes if not c.parent} == set(prior.themes)
 
 
 def refresh_suggestions(project, transcripts: list[str] | None = None, progress: Progress | None = None,
@@ -82,7 +110,7 @@ def refresh_suggestions(project, transcripts: list[str] | None = None, progress:
     for n in names:
         project.transcript(n)  # unknown name → InputError before any work
     engine = engine_for(project)
-    report = RefreshReport(source="rules+model" if engine.model else "rules")
+    report = RefreshReport(source=("team" if not engine.cold else "prior") if engine.theme_model else "rules")
     todo: list[Transcript] = []
     for n in names:
         t = project.transcript(n)
@@ -136,18 +164,15 @@ def _write(project, t: Transcript, suggestions: list[Suggestion], report: Refres
 
 @dataclass(slots=True)
 class Corpus:
-    """Turns of the transcripts one coder coded, with that coder's codes (and their themes) per turn."""
+    """Transcripts one coder coded: the engine's analyses (with features) and the coder's themes per turn."""
 
     analyses: list[Analysis]
-    gold: list[list[set[str]]]          # per transcript, per turn: codes incl. ancestors
+    gold: list[np.ndarray]      # per transcript (n turns, T themes) 0/1, sub-codes rolled up
+    themes: list[str]
 
-    def flat(self) -> tuple[list[str], list[set[str]], list[int]]:
-        texts, labels, group = [], [], []
-        for g, (a, gold) in enumerate(zip(self.analyses, self.gold)):
-            texts.extend(a.model_texts)
-            labels.extend(gold)
-            group.extend([g] * len(gold))
-        return texts, labels, group
+    @property
+    def turns(self) -> int:
+        return sum(len(g) for g in self.gold)
 
 
 def resolve_training_coder(project, coder: str | None) -> str:
@@ -166,78 +191,39 @@ def resolve_training_coder(project, coder: str | None) -> str:
 
 
 def coded_corpus(project, engine: Engine, coder: str, progress: Progress = _noop) -> Corpus:
+    """The transcripts `coder` coded (at least one coding), in the order they were first coded."""
     codes = {c.id: c for c in project.codes()}
+    themes = engine.themes
+    ti = {t: k for k, t in enumerate(themes)}
     by_transcript: dict[str, list[Coding]] = {}
-    for c in project.codings(coder=coder):
+    for c in sorted(project.codings(coder=coder), key=lambda c: (c.created_at or "", c.transcript)):
         by_transcript.setdefault(c.transcript, []).append(c)
-    names = sorted(by_transcript)
+    names = list(by_transcript)  # first coded first: a learning curve follows the order the team worked in
     analyses: list[Analysis] = []
-    gold: list[list[set[str]]] = []
+    gold: list[np.ndarray] = []
     for i, name in enumerate(names):
         progress(i18n.t("progress.read"), i / max(1, len(names)))
         t = project.transcript(name)
-        (a,) = engine.analyse([t], model_texts=True)
-        labels: list[set[str]] = [set() for _ in t.turns]
+        (a,) = engine.analyse([t], frames=True)
+        g = np.zeros((len(t.turns), len(themes)), dtype=np.int8)
         for c in by_transcript[name]:
-            for i in turns_touched(t.turns, c.start, c.end):
-                labels[t.turns[i].index] |= _with_ancestors(codes, c.code)
+            k = ti.get(top_level_of(codes, c.code)) if c.code in codes else None
+            if k is None:
+                continue
+            for j in turns_touched(t.turns, c.start, c.end):
+                g[t.turns[j].index, k] = 1
         analyses.append(a)
-        gold.append(labels)
-    return Corpus(analyses, gold)
+        gold.append(g)
+    return Corpus(analyses, gold, themes)
 
 
-def _with_ancestors(codes: dict, code: str) -> set[str]:
-    out = {code}
-    cur = codes.get(code)
-    while cur is not None and cur.parent and cur.parent not in out:
-        out.add(cur.parent)
-        cur = codes.get(cur.parent)
-    return out
-
-
-def _labels(corpus: Corpus) -> list[str]:
-    counts: dict[str, int] = {}
-    for gold in corpus.gold:
-        for turn in gold:
-            for c in turn:
-                counts[c] = counts.get(c, 0) + 1
-    return sorted(c for c, n in counts.items() if n >= learn.MIN_POSITIVES)
-
-
-def _folds(n: int, k: int) -> list[list[int]]:
-    """Transcripts into k folds, deterministically (round-robin over sorted names)."""
-    return [list(range(f, n, k)) for f in range(k)]
-
-
-def _out_of_fold(corpus: Corpus, labels: list[str], k: int, progress: Progress, share: tuple[float, float],
-                 epochs: int) -> list[list[dict[str, float]]]:
-    """Model probabilities per transcript from a model that never saw that transcript."""
-    n = len(corpus.analyses)
-    oof: list[list[dict[str, float]]] = [[] for _ in range(n)]
-    folds = _folds(n, k)
-    lo, hi = share
-    for f, test in enumerate(folds):
-        train_idx = [i for i in range(n) if i not in test]
-        texts = [t for i in train_idx for t in corpus.analyses[i].model_texts]
-        gold = [g for i in train_idx for g in corpus.gold[i]]
-        step = (hi - lo) / len(folds)
-        nlp = learn.fit(texts, gold, labels, epochs=epochs, seed=f, progress=progress,
-                        share=(lo + f * step, lo + (f + 1) * step))
-        model = TrainedModel(nlp, labels)
-        for i in test:
-            oof[i] = model.predict(corpus.analyses[i].model_texts)
-    return oof
-
-
-def _param_arrays(corpus: Corpus, oof: list[list[dict[str, float]]], code: str, idx: list[int]
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r, p, y = [], [], []
-    for i in idx:
-        for turn, (cands, probs, gold) in enumerate(zip(corpus.analyses[i].rule, oof[i], corpus.gold[i])):
-            r.append(max((c.score for k, c in cands.items() if k == code), default=0.0))
-            p.append(probs.get(code, 0.0))
-            y.append(1 if code in gold else 0)
-    return np.asarray(r), np.asarray(p), np.asarray(y)
+def _fit(corpus: Corpus, idx: list[int], prior: ThemeModel | None) -> ThemeModel:
+    frames = [corpus.analyses[i].frame for i in idx]
+    gold = [corpus.gold[i] for i in idx]
+    if prior is None:
+        model = fit(frames, gold, corpus.themes, penalties=PRIOR_PENALTIES)
+        return model
+    return fit(frames, gold, corpus.themes, prior=prior, penalties=TEAM_PENALTIES)
 
 
 # -- training ---------------------------------------------------------------------
@@ -248,46 +234,60 @@ class TrainReport:
     coder: str
     transcripts: int
     turns: int
-    labels: list[str]
-    rules_only: list[str]
+    labels: list[str]          # themes with enough coded turns to move the prior
+    rules_only: list[str]      # themes the team never coded: they keep the prior's weights
     folds: int
     seconds: float
 
 
-def train_model(project, coder: str | None = None, progress: Progress | None = None, *, epochs: int = 12
-                ) -> TrainReport:
-    """Train textcat_multilabel on one coder's (default: consensus) coded turns and store it in the project."""
+def train_model(project, coder: str | None = None, progress: Progress | None = None, **_ignored) -> TrainReport:
+    """Fine-tune the prior on one coder's (default: consensus) coded transcripts and store it in the project.
+
+    Heavy work (reading with spaCy, fitting) runs outside any transaction; the model is written in one.
+    """
     progress = progress or _noop
     t0 = time.perf_counter()
     coder = resolve_training_coder(project, coder)
-    engine = engine_for(project, with_model=False, with_feedback=False)
-    corpus = coded_corpus(project, engine, coder, lambda s, f: progress(s, 0.1 * f))
-    labels = _labels(corpus)
+    engine = engine_for(project, with_model=False, with_feedback=False, learned=False)
+    corpus = coded_corpus(project, engine, coder, lambda s, f: progress(s, 0.6 * f))
+    positives = {t: int(sum(g[:, k].sum() for g in corpus.gold)) for k, t in enumerate(corpus.themes)}
+    labels = [t for t, n in positives.items() if n >= MIN_POSITIVES]
     if not labels:
         raise InputError(
-            f"te weinig coderingen van {coder} om te leren: elke code heeft minder dan {learn.MIN_POSITIVES} "
+            f"te weinig coderingen van {coder} om te leren: elk thema heeft minder dan {MIN_POSITIVES} "
             "gecodeerde beurten (too few codings to learn from)"
         )
-    n = len(corpus.analyses)
-    k = min(5, n)
-    params: dict[str, CodeParams] = {}
-    if k >= 2:
-        oof = _out_of_fold(corpus, labels, k, progress, (0.1, 0.75), epochs)
-        for code in labels:
-            params[code] = learn.choose_params(*_param_arrays(corpus, oof, code, list(range(n))), RULE_THRESHOLD)
-    else:
-        params = {code: CodeParams() for code in labels}  # one transcript: no held-out data to calibrate on
-    texts, gold, _ = corpus.flat()
-    nlp = learn.fit(texts, gold, labels, epochs=epochs, seed=0, progress=progress, share=(0.75, 0.98))
-    model = TrainedModel(nlp, labels, params, {
-        "coder": coder, "created_at": now_iso(), "transcripts": n, "turns": len(texts), "folds": k,
-        "pipeline": engine.pipeline.name, "codebook": engine.codebook_fp,
-    })
+    progress(i18n.t("progress.train"), 0.6)
+    prior = default_model()
+    if prior is not None and not prior_fits(prior, project.codes()):
+        prior = None
+    model = _fit(corpus, list(range(len(corpus.analyses))), prior)
+    if prior is None:
+        model.threshold = _thresholds(corpus, model)
+    model.meta = {"coder": coder, "created_at": now_iso(), "transcripts": len(corpus.analyses),
+                  "turns": corpus.turns, "codings": len(project.codings(coder=coder)),
+                  "pipeline": engine.pipeline.name, "codebook": engine.codebook_fp,
+                  "prior": (prior.meta.get("created_at") if prior else None)}
     data, meta = model.to_bytes()
-    project.save_model(learn.MODEL_NAME, data, meta, coder)
+    project.save_model(MODEL_NAME, data, meta, coder)
     progress(i18n.t("progress.done"), 1.0)
-    return TrainReport(coder, n, len(texts), labels, sorted(c for c, p in params.items() if p.rules_only), k,
-                       time.perf_counter() - t0)
+    return TrainReport(coder, len(corpus.analyses), corpus.turns, labels,
+                       sorted(t for t, n in positives.items() if n < MIN_POSITIVES), 1, time.perf_counter() - t0)
+
+
+def _thresholds(corpus: Corpus, model: ThemeModel) -> dict[str, float]:
+    """Without a prior (its thresholds), F1 thresholds on the training data itself: better than one for all."""
+    probs = np.concatenate([model.probabilities(a.frame) for a in corpus.analyses])
+    gold = np.concatenate(corpus.gold)
+    return {t: best_threshold(probs[:, k], gold[:, k]) for k, t in enumerate(corpus.themes) if gold[:, k].any()}
+
+
+def needs_training(project, coder: str, *, every: int = 50) -> bool:
+    """True when `coder` coded at least `every` codings since the stored model (or has none and enough)."""
+    done = len(project.codings(coder=coder))
+    trained = stored_model(project)
+    before = int(trained.meta.get("codings", 0)) if trained is not None and trained.meta.get("coder") == coder else 0
+    return done - before >= every
 
 
 # -- evaluation -------------------------------------------------------------------
@@ -303,75 +303,93 @@ class Score:
     support: int
     predicted: int
     tp: int
+    turns: int = 0          # test turns behind the figure
+    k: int | None = None    # learning curve: transcripts trained on
 
 
-def evaluate(project, coder: str, progress: Progress | None = None, *, epochs: int = 12,
-             with_model: bool = True) -> list[Score]:
+_SHIPPED = object()
+
+
+def evaluate(project, coder: str, progress: Progress | None = None, *, with_model: bool = True,
+             learning_curve: bool = False, prior: ThemeModel | None | object = _SHIPPED, **_ignored) -> list[Score]:
     """P/R/F1 per top-level theme and macro, at turn level, against one coder's codings.
 
-    `rules`: the codebook alone. `rules+model`: k-fold over transcripts; per fold
-    the model is trained on the other transcripts and its mix/threshold chosen
-    on the other folds' held-out predictions, so no transcript is both trained
-    on and tested.
+    `rules`: the codebook alone. `prior`: the shipped model with its cold-start thresholds (what a team
+    gets before it trains). `team`: leave one transcript out: trained on the coder's other transcripts,
+    tested on the one left out, so no transcript is both trained on and tested. With `learning_curve`:
+    `k=1, 2, ...`: trained on the first k transcripts the coder coded, tested on all the rest.
+    `prior`: the model to start from (default: the shipped one; a benchmark passes one trained without
+    this project's set, so that its figures are out of sample).
     """
     progress = progress or _noop
     if coder not in project.coders_with_codings():
         raise InputError(f"coder '{coder}' has no codings in this project (coders: "
                          f"{', '.join(project.coders_with_codings()) or '-'})")
-    codes = project.codes()
-    by_id = {c.id: c for c in codes}
-    themes = [c.id for c in codes if not c.parent]
-    engine = engine_for(project, with_model=False, with_feedback=False)
-    corpus = coded_corpus(project, engine, coder, lambda s, f: progress(s, 0.1 * f))
-    gold = [{top_level_of(by_id, c) for c in turn} for turns in corpus.gold for turn in turns]
-    pred_rules = _predicted_themes(engine, corpus, None, None, by_id)
-    scores = _scores("rules", themes, gold, pred_rules)
+    by_id = {c.id: c for c in project.codes()}
+    engine = engine_for(project, with_model=False, with_feedback=False, learned=False)
+    corpus = coded_corpus(project, engine, coder, lambda s, f: progress(s, 0.3 * f))
     n = len(corpus.analyses)
-    labels = _labels(corpus)
-    if with_model and n >= 2 and labels:
-        k = min(5, n)
-        oof = _out_of_fold(corpus, labels, k, progress, (0.1, 0.95), epochs)
-        folds = _folds(n, k)
-        params_per_tx: dict[int, dict[str, CodeParams]] = {}
-        for test in folds:
-            other = [i for i in range(n) if i not in test]
-            params = {code: learn.choose_params(*_param_arrays(corpus, oof, code, other), RULE_THRESHOLD)
-                      for code in labels}
-            for i in test:
-                params_per_tx[i] = params
-        pred_model = _predicted_themes(engine, corpus, oof, params_per_tx, by_id)
-        scores += _scores("rules+model", themes, gold, pred_model)
+    themes = corpus.themes
+    gold = np.concatenate(corpus.gold) if n else np.zeros((0, len(themes)), dtype=np.int8)
+    rules = np.concatenate([_rule_matrix(engine, a, by_id, themes) for a in corpus.analyses]) if n else gold
+    scores = _scores("rules", themes, gold, rules)
+    prior = (default_model() if prior is _SHIPPED else prior) if with_model else None
+    if prior is not None and not prior_fits(prior, by_id.values()):
+        prior = None
+    if prior is not None:
+        pred = np.concatenate([_learned(a, prior, themes, cold=True) for a in corpus.analyses])
+        scores += _scores("prior", themes, gold, pred)
+    if with_model and n >= 2:
+        preds = []
+        for i in range(n):
+            progress(i18n.t("progress.train"), 0.3 + 0.6 * i / n)
+            model = _fit(corpus, [j for j in range(n) if j != i], prior)
+            if prior is None:
+                model.threshold = _thresholds(corpus, model)
+            preds.append(_learned(corpus.analyses[i], model, themes, cold=False))
+        scores += _scores("team", themes, gold, np.concatenate(preds))
+    if with_model and learning_curve:
+        for k in range(1, n):
+            model = _fit(corpus, list(range(k)), prior)
+            if prior is None:
+                model.threshold = _thresholds(corpus, model)
+            test = list(range(k, n))
+            pred = np.concatenate([_learned(corpus.analyses[i], model, themes, cold=False) for i in test])
+            scores += _scores("team", themes, np.concatenate([corpus.gold[i] for i in test]), pred, k=k)
     progress(i18n.t("progress.done"), 1.0)
     return scores
 
 
-def _predicted_themes(engine: Engine, corpus: Corpus, oof, params_per_tx, by_id) -> list[set[str]]:
-    out: list[set[str]] = []
-    for i, a in enumerate(corpus.analyses):
-        turns: list[set[str]] = [set() for _ in a.transcript.turns]
-        probs = oof[i] if oof is not None else None
-        params = params_per_tx[i] if params_per_tx is not None else None
-        for s in engine.suggest(a, probs or [{} for _ in a.transcript.turns], params or {}):
-            turns[s.turn].add(top_level_of(by_id, s.code))
-        out.extend(turns)
+def _rule_matrix(engine: Engine, a: Analysis, by_id: dict, themes: list[str]) -> np.ndarray:
+    ti = {t: k for k, t in enumerate(themes)}
+    out = np.zeros((len(a.transcript.turns), len(themes)), dtype=np.int8)
+    for s in engine.rule_suggestions(a):
+        k = ti.get(top_level_of(by_id, s.code))
+        if k is not None:
+            out[s.turn, k] = 1
     return out
 
 
-def _scores(method: str, themes: list[str], gold: list[set[str]], pred: list[set[str]]) -> list[Score]:
+def _learned(a: Analysis, model: ThemeModel, themes: list[str], *, cold: bool) -> np.ndarray:
+    probs = model.probabilities(a.frame)
+    return (probs >= model.thresholds(themes, cold=cold)[None, :]).astype(np.int8)
+
+
+def _scores(method: str, themes: list[str], gold: np.ndarray, pred: np.ndarray, k: int | None = None) -> list[Score]:
     out: list[Score] = []
-    for theme in themes:
-        tp = sum(1 for g, p in zip(gold, pred) if theme in g and theme in p)
-        n_pred = sum(1 for p in pred if theme in p)
-        support = sum(1 for g in gold if theme in g)
+    n_turns = int(gold.shape[0])
+    for j, theme in enumerate(themes):
+        g, p = gold[:, j] > 0, pred[:, j] > 0
+        tp, n_pred, support = int((g & p).sum()), int(p.sum()), int(g.sum())
         prec = tp / n_pred if n_pred else 0.0
         rec = tp / support if support else 0.0
         f = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        out.append(Score(method, theme, prec, rec, f, support, n_pred, tp))
+        out.append(Score(method, theme, prec, rec, f, support, n_pred, tp, n_turns, k))
     counted = [s for s in out if s.support]
     if counted:
         mp = sum(s.precision for s in counted) / len(counted)
         mr = sum(s.recall for s in counted) / len(counted)
         mf = sum(s.f1 for s in counted) / len(counted)
         out.append(Score(method, "macro", mp, mr, mf, sum(s.support for s in counted),
-                         sum(s.predicted for s in counted), sum(s.tp for s in counted)))
+                         sum(s.predicted for s in counted), sum(s.tp for s in counted), n_turns, k))
     return out
