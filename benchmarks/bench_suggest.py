@@ -39,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import spacy  # noqa: E402
 
+from mivcode.core.suggest.theme_model import default_model  # noqa: E402
+
 from mivcode.core.codebook import default_codebook_path, load_codebook  # noqa: E402
 from mivcode.core.model import Transcript, Turn  # noqa: E402
 from mivcode.core.project import Project  # noqa: E402
@@ -120,7 +122,8 @@ def main() -> None:
 
     codes = load_codebook(default_codebook_path()).codes
     base, rules, setup, n_sugg, n_tokens = [], [], [], 0, 0
-    base_cpu, rules_cpu = [], []
+    base_cpu, rules_cpu, learned, n_learned = [], [], [], 0
+    prior = default_model()
     for _ in range(args.repeat):  # alternate, cold caches each time; the minimum is the least disturbed run
         tok = spacy.blank("nl").tokenizer
         t0, c0 = time.perf_counter(), time.process_time()
@@ -138,12 +141,24 @@ def main() -> None:
             n_sugg += sum(len(s) for s in engine.run(corpus[i:i + 20]))
         rules.append(time.perf_counter() - t0)
         rules_cpu.append(time.process_time() - c0)
+        if prior is not None:  # what `mivcode suggest` runs by default: the rules and the learned layer
+            engine = Engine(codes, pipeline=pipe, theme_model=prior)
+            t0 = time.perf_counter()
+            n_learned = 0
+            for i in range(0, len(corpus), 20):
+                n_learned += sum(len(s) for s in engine.run(corpus[i:i + 20]))
+            learned.append(time.perf_counter() - t0)
     b, r = min(base), min(rules)
     print(f"baseline  spaCy tokenizer:          {b:7.2f} s  {n_words / b:>10,.0f} words/s  ({n_tokens:,} tokens, "
           f"per turn; best of {args.repeat})")
     print(f"rules     suggestions ({len(codes)} codes):   {r:7.2f} s  {n_words / r:>10,.0f} words/s  "
           f"({n_sugg:,} suggestions; setup {min(setup):.2f} s once)")
     print(f"ratio     rules / tokenizer:        {r / b:7.2f} x")
+    if learned:
+        lt = min(learned)
+        print(f"learned   rules + learned layer:    {lt:7.2f} s  {n_words / lt:>10,.0f} words/s  "
+              f"({n_learned:,} suggestions; the shipped prior)")
+        print(f"ratio     learned / tokenizer:      {lt / b:7.2f} x")
     # CPU time of this process: on a shared machine (other jobs on the cores) far steadier than wall time
     print(f"ratio     CPU time (process_time):  {min(rules_cpu) / min(base_cpu):7.2f} x  "
           f"({min(rules_cpu):.2f} s / {min(base_cpu):.2f} s)")

@@ -27,12 +27,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mivcode.core.clock import now_iso  # noqa: E402
+from mivcode.core.conventions import Conventions  # noqa: E402
 from mivcode.core.exchange.codings_csv import import_codings  # noqa: E402
 from mivcode.core.project import Project  # noqa: E402
 from mivcode.core.suggest.service import coded_corpus, engine_for  # noqa: E402
 from mivcode.core.suggest.theme_model import PRIOR_PENALTIES, best_threshold, fit, save_default_model  # noqa: E402
 
 SEALED = frozenset({"kustlijn", "heuvelrug", "lingewaard", "peelland", "wadden"})
+# Each development set's written conventions (its CONVENTIONS.md), as its team would put them in the codebook:
+# the prior learns what a setting means from the teams that chose it.
+SET_CONVENTIONS = {
+    "waterweg": Conventions(moderator_questions=True, not_coded=("melden_en_steun",)),
+}
 DEV = ("examples", "rivierland", "noorderpoort", "zuidwest", "amstelveld", "delta", "oostveld", "hoogland",
        "waterweg")
 OUT = ROOT / "mivcode" / "core" / "suggest" / "data" / "default_model.npz"
@@ -53,6 +59,7 @@ def load_corpus(name: str, cache: Path):
             p.import_files([], manifest=folder / "manifest.csv")
             import_codings(p, folder / "reference_codings.csv", "ref")
     with Project.open(path) as p:
+        p.set_conventions(SET_CONVENTIONS.get(name, Conventions()), None)
         engine = engine_for(p, with_model=False, with_feedback=False, learned=False)
         return coded_corpus(p, engine, "ref")
 

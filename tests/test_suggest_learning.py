@@ -24,6 +24,7 @@ from mivcode.core.suggest.scoring import Candidate
 from mivcode.core.suggest.theme_model import TEXT_DIM, ThemeModel, default_model
 
 S = {name: i for i, name in enumerate(SEGMENT_FEATURES)}
+NO_GRAMS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def _import(p: Project, tmp_path: Path, name: str, lines: list[str]) -> str:
@@ -71,8 +72,8 @@ def test_a_candidate_the_rules_suppressed_is_not_carried():
     texts = ["Ze maakten opmerkingen over hem.", "Ja en dat ging de hele dag door zo."]
     themes, theme_of = ["discriminatie", "online"], {"racisme": "discriminatie", "online": "online"}
     raw = [{"racisme": _cand("racisme", 0.9)}, {}]
-    dropped = theme_frame([{}, {}], _detail(raw, 2), texts, ["", ""], themes, theme_of)
-    kept = theme_frame([{"racisme": raw[0]["racisme"]}, {}], _detail(raw, 2), texts, ["", ""], themes, theme_of)
+    dropped = theme_frame([{}, {}], _detail(raw, 2), texts, NO_GRAMS, themes, theme_of)
+    kept = theme_frame([{"racisme": raw[0]["racisme"]}, {}], _detail(raw, 2), texts, NO_GRAMS, themes, theme_of)
     col = len(BASE_FEATURES) - 1 - len(SEGMENT_FEATURES) + S["s_last"]
     assert BASE_FEATURES[col] == "s_last"
     assert dropped.X[1, 0, col] == 0

@@ -615,10 +615,13 @@ async def test_suggest_runs_in_worker_and_degrades_gracefully(project, monkeypat
 
         engine.refresh_suggestions = refresh_suggestions
         engine.train_model = train_model
+        engine.model_state = lambda p: {"model": "team", "coder": "tester", "transcripts": 1}
         monkeypatch.setitem(sys.modules, "mivcode.core.suggest.service", engine)
         await pilot.press("ctrl+t")
         await settle(pilot)
-        assert seen == [("train", "tester")] and "getraind" in screen.last_action
+        # after training, the new model's suggestions for this transcript, and the status says whose model it is
+        assert seen == [("train", "tester"), [T]] and "getraind" in screen.last_action
+        assert screen.model_text == "model: tester (1)"
         seen.clear()
         await pilot.press("ctrl+s")
         await settle(pilot)

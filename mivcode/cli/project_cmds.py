@@ -154,6 +154,7 @@ def codebook_check(file: str) -> None:
         raise InputError(errors[0], details=errors)
     top = sum(1 for c in book.codes if c.parent is None)
     click.echo(t("cli.codebook_ok", file=file, n=len(book.codes), themes=top))
+    click.echo(t("cli.conventions", conventions=_conventions_text(book.conventions)))
 
 
 @main.command("codebook-load")
@@ -175,6 +176,13 @@ def codebook_load(project: str, file: str, merges: tuple[str, ...], coder: str |
         change = p.apply_codebook(book, merge_into=merge_into, coder=resolve_coder(coder))
     click.echo(t("cli.codebook_loaded", added=len(change.added), updated=len(change.updated),
                  removed=len(change.removed), merged=len(change.merged)))
+    if change.conventions:
+        click.echo(t("cli.conventions_changed", conventions=_conventions_text(book.conventions)))
+
+
+def _conventions_text(conventions) -> str:
+    shown = conventions.to_dict()
+    return ", ".join(f"{k}={v}" for k, v in shown.items()) or t("cli.conventions_default")
 
 
 @main.command()

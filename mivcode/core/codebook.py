@@ -25,6 +25,8 @@ File layout::
         patterns: [[{LEMMA: x}, ..]] # optional spaCy Matcher token patterns
         markers: [..]                # composite codes: normalising phrases
         requires: [..]               # composite codes: themes that must co-occur
+    conventions:                     # optional: the team's coding decisions (see core/conventions.py)
+      moderator_questions: false
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from pathlib import Path
 
 import yaml
 
+from mivcode.core.conventions import DEFAULT as DEFAULT_CONVENTIONS
+from mivcode.core.conventions import Conventions, parse_conventions
 from mivcode.core.errors import InputError
 from mivcode.core.files import read_input_text
 from mivcode.core.model import Code
@@ -55,6 +59,7 @@ class Codebook:
     path: str | None = None
     version: int = 1
     warnings: list[str] = field(default_factory=list)
+    conventions: Conventions = DEFAULT_CONVENTIONS
 
     def by_id(self) -> dict[str, Code]:
         return {c.id: c for c in self.codes}
@@ -267,9 +272,15 @@ def parse_codebook_text(text: str, path: str = "<codebook>") -> tuple[Codebook, 
     if isinstance(version, bool) or not re.fullmatch(r"[0-9]+", str(version).strip()):
         errors.append(f"{path}:1: version must be a whole number, not {str(version)[:40]!r}")
         version = 1
+    raw_conv = doc.get("conventions")
+    conv_line = raw_conv.get("__line__", 1) if isinstance(raw_conv, dict) else 1
+    conventions, conv_errors, conv_warnings = parse_conventions(raw_conv, f"{path}:{conv_line}",
+                                                                {c.id: c for c in codes})
+    errors.extend(conv_errors)
+    warnings.extend(conv_warnings)
     book = Codebook(
         name=str(doc.get("name") or Path(path).stem), codes=codes, path=path,
-        version=int(version), warnings=warnings,
+        version=int(version), warnings=warnings, conventions=conventions,
     )
     return book, errors
 
@@ -348,8 +359,11 @@ def dump_codebook(book: Codebook) -> str:
         if c.patterns:
             d["patterns"] = c.patterns
         out.append(d)
+    head: dict = {"name": book.name, "version": book.version}
+    if book.conventions.to_dict():
+        head["conventions"] = book.conventions.to_dict()
     return yaml.safe_dump(
-        {"name": book.name, "version": book.version, "codes": out},
+        {**head, "codes": out},
         allow_unicode=True, sort_keys=False, width=100,
     )
 

@@ -56,6 +56,7 @@ class Writes(Protocol):
     def put_code(self, code: Code) -> None: ...
     def remove_code(self, code_id: str) -> None: ...
     def set_suggestion_status(self, transcript: str, turn: int, code: str, status: str) -> None: ...
+    def set_conventions(self, conventions: dict) -> None: ...
 
 
 class Touches(enum.Flag):
@@ -319,6 +320,29 @@ class SetTurnMemo(Op):
 
 
 # -- the codebook ------------------------------------------------------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class SetConventions(Op):
+    """The team's coding conventions (the codebook's `conventions:` block), as plain JSON values."""
+
+    kind: ClassVar[str] = "set_conventions"
+    touches: ClassVar[Touches] = Touches.CODES
+    old: dict
+    new: dict
+
+    def apply(self, w: Writes) -> None:
+        w.set_conventions(self.new)
+
+    def inverse(self) -> Op:
+        return SetConventions(self.new, self.old)
+
+    def describe(self, lang: str = "nl") -> str:
+        return _say(self.kind, lang)
+
+    def replay(self, state: Replayed) -> None:
+        return None
 
 
 @register

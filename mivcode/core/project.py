@@ -22,8 +22,10 @@ from mivcode.core.errors import InputError, ProjectError
 from mivcode.core.importers.batch import plan_import
 from mivcode.core.model import Code, Coding, Suggestion, Transcript, TranscriptMeta, Turn
 from mivcode.core.ops import (
-    AddCoding, Batch, Op, PutCode, Recode, RemoveCoding, SetCodingMemo, SetSuggestionStatus, SetTurnMemo, Touches,
+    AddCoding, Batch, Op, PutCode, Recode, RemoveCoding, SetCodingMemo, SetConventions, SetSuggestionStatus,
+    SetTurnMemo, Touches,
 )
+from mivcode.core.conventions import Conventions, parse_conventions
 from mivcode.core.spans import turn_end, turns_touched
 from mivcode.core.store import codes as code_rows
 from mivcode.core.store import codings as coding_rows
@@ -59,6 +61,7 @@ class CodebookChange:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     merged: dict[str, str] = field(default_factory=dict)
+    conventions: bool = False  # the coding conventions changed
 
 
 class Project:
@@ -67,6 +70,7 @@ class Project:
     def __init__(self, store: ProjectStore):
         self.store = store
         self._codes: list[Code] | None = None
+        self._conventions: Conventions | None = None
         # Text and turns never change after import, so the coding hot path keeps them;
         # metadata is always read fresh (another process may edit it).
         self._layout: dict[str, tuple[int, int, list[Turn]]] = {}
@@ -151,6 +155,23 @@ class Project:
                 return c
         raise InputError(f"unknown code '{code_id}' (see `mivcode codebook`)")
 
+    def conventions(self) -> Conventions:
+        """The team's coding conventions (from its codebook's `conventions:` block; defaults when none).
+
+        A stored value that no longer fits the codebook (a code removed since) keeps what still fits.
+        """
+        if self._conventions is None:
+            conv, _errors, _warnings = parse_conventions(code_rows.load_conventions(self.store), "conventions",
+                                                         {c.id: c for c in self.codes()})
+            self._conventions = conv
+        return self._conventions
+
+    def set_conventions(self, conventions: Conventions, coder: str | None) -> None:
+        """Change the coding conventions (undoable), e.g. from the codebook screen."""
+        old, new = self.conventions().to_dict(), conventions.to_dict()
+        if old != new:
+            self.apply(SetConventions(old, new), coder)
+
     def code_counts(self) -> dict[str, int]:
         return code_rows.coding_counts(self.store)
 
@@ -197,6 +218,10 @@ class Project:
             todo.append(PutCode(old, c))
         for code_id in change.removed:
             todo.append(PutCode(current[code_id], None))
+        old_conv, new_conv = self.conventions().to_dict(), book.conventions.to_dict()
+        if old_conv != new_conv:
+            todo.append(SetConventions(old_conv, new_conv))
+            change.conventions = True
         if todo:
             self.apply(Batch(tuple(todo)), coder, label="codebook")
         return change
@@ -596,6 +621,7 @@ class Project:
     def _forget(self, touched: Touches) -> None:
         if touched & Touches.CODES:
             self._codes = None
+            self._conventions = None
         if touched & Touches.TRANSCRIPTS:
             self._layout.clear()
 

@@ -124,7 +124,8 @@ def _add_codes(project: Project, new_codes: list[Code], coder: str | None, where
     errors = validate_structure(codes, where)
     if errors:
         raise InputError(errors[0], details=errors)
-    project.apply_codebook(Codebook(name="import", codes=codes, path=where), coder=coder)
+    project.apply_codebook(Codebook(name="import", codes=codes, path=where, conventions=project.conventions()),
+                           coder=coder)
 
 
 # -- sources ---------------------------------------------------------------------------------

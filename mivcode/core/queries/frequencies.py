@@ -158,6 +158,7 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
     layer = choose_layer(coders, coder)
     codes = project.codes()
     by_id = {c.id: c for c in codes}
+    conventions = project.conventions()
     turns = bulk.turn_table()
     infos: dict[int, TranscriptInfo] = {}
     table = bulk.transcript_table()
@@ -181,8 +182,8 @@ def load_report_data(project, coder: str | None = None, institution: str | None 
         if info is None:
             continue
         theme = theme_cache.get(code)
-        if theme is None:
-            theme = theme_cache[code] = top_level_of(by_id, code)
+        if theme is None:  # where the team counts it (its conventions' report_under), else its top-level theme
+            theme = theme_cache[code] = conventions.report_theme(by_id, code, top_level_of)
         if layer.coder is None:
             key = (tid, start, end, code)
             seg = merged.get(key)

@@ -58,3 +58,24 @@ def rename_code_id(store: ProjectStore, old: str, new: str) -> None:
     """Change a code's id; codings and children follow through ON UPDATE CASCADE."""
     store.conn.execute("UPDATE codes SET id = ? WHERE id = ?", (new, old))
     store.conn.execute("UPDATE suggestions SET code_id = ? WHERE code_id = ?", (new, old))
+
+
+CONVENTIONS_KEY = "conventions"
+
+
+def load_conventions(store: ProjectStore) -> dict:
+    """The team's coding conventions as stored (plain JSON; `Project.conventions` validates them)."""
+    raw = store.meta(CONVENTIONS_KEY)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_conventions(store: ProjectStore, conventions: dict) -> None:
+    """Must run inside `store.tx()` (an op's transaction)."""
+    store.conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (CONVENTIONS_KEY, json.dumps(conventions, sort_keys=True, ensure_ascii=False)),
+    )

@@ -69,3 +69,6 @@ class Writer:
 
     def set_suggestion_status(self, transcript: str, turn: int, code: str, status: str) -> None:
         suggestion_rows.set_status(self.store, self._tid(transcript), turn, code, status)
+
+    def set_conventions(self, conventions: dict) -> None:
+        code_rows.save_conventions(self.store, conventions)

@@ -53,60 +53,72 @@ def segment_features(texts: Sequence[str], own: np.ndarray, asked: Sequence[dict
     """(n turns, T themes, len(SEGMENT_FEATURES)) for one transcript; moderator turns get zeros.
 
     `own[i, k]`: turn i's own rule evidence for theme k (no carry-over); `asked[i]`: for a moderator
-    turn, the themes its question asks about with their strength.
+    turn, the themes its question asks about with their strength. Plain Python over the few themes
+    (numpy's per-call cost on arrays of eight is most of the work otherwise).
     """
     n, n_themes = own.shape
     out = np.zeros((n, n_themes, len(SEGMENT_FEATURES)), dtype=np.float32)
-    last = np.zeros(n_themes)
-    since = np.full(n_themes, 99.0)
-    strongest = np.zeros(n_themes)
-    mod_asked = np.zeros(n_themes)
-    words: list[set[str]] = [set() for _ in range(n_themes)]
+    own_l = own.tolist()
+    themes = range(n_themes)
+    decay = [CARRY ** d for d in range(MAX_DISTANCE + 1)]
+    last = [0.0] * n_themes
+    since = [MAX_DISTANCE] * n_themes
+    strongest = [0.0] * n_themes
+    mod_asked = [0.0] * n_themes
+    words: list[set[str]] = [set() for _ in themes]
     prev: set[str] = set()
     said = 0
+    opens = [moderator[i] and starts_segment(texts[i], asked[i]) for i in range(n)]
+    next_part = [-1] * n  # the next participant turn of the same segment
+    nxt = -1
+    for i in range(n - 1, -1, -1):
+        next_part[i] = nxt
+        if not moderator[i]:
+            nxt = i
+        elif opens[i]:
+            nxt = -1
     for i in range(n):
         text = texts[i]
         if moderator[i]:
-            if starts_segment(text, asked[i]):
-                last[:] = 0
-                since[:] = 99
-                strongest[:] = 0
-                mod_asked[:] = 0
+            if opens[i]:
+                last = [0.0] * n_themes
+                since = [MAX_DISTANCE] * n_themes
+                strongest = [0.0] * n_themes
+                mod_asked = [0.0] * n_themes
                 said = 0
-                words = [set() for _ in range(n_themes)]
-                for k, score in asked[i].items():
-                    words[k] |= content_words(text)
-                    mod_asked[k] = score
-                    last[k] = max(last[k], ASKED)
-                    since[k] = 0
-                    strongest[k] = max(strongest[k], ASKED)
+                words = [set() for _ in themes]
+                if asked[i]:
+                    c = content_words(text)
+                    for k, score in asked[i].items():
+                        words[k] |= c
+                        mod_asked[k] = score
+                        last[k] = max(last[k], ASKED)
+                        since[k] = 0
+                        strongest[k] = max(strongest[k], ASKED)
             continue
         c = content_words(text)
-        recent = last * (CARRY ** np.minimum(since, MAX_DISTANCE))
-        out[i, :, 0] = strongest
-        out[i, :, 1] = recent
-        out[i, :, 2] = mod_asked
-        if n_themes > 1:
-            top2 = np.sort(recent)[-2:]
-            out[i, :, 5] = np.where(recent >= top2[-1], top2[0], top2[-1])  # the strongest *other* theme
-        out[i, :, 4] = np.log1p(said) / 3
-        out[i, :, 6] = len(c & prev) / max(1, len(c | prev)) if c else 0.0
-        out[i, :, 7] = float(strongest.max() > 0)
-        if c:
-            for k in range(n_themes):
-                if words[k]:
-                    out[i, k, 8] = min(1.0, len(c & words[k]) / 3)
-        j = i + 1  # the next participant turn of the same segment
-        while j < n and moderator[j] and not starts_segment(texts[j], asked[j]):
-            j += 1
-        if j < n and not moderator[j]:
-            out[i, :, 3] = own[j]
-        since += 1
-        for k in np.nonzero(own[i] > 0)[0]:
-            last[k] = max(own[i, k], recent[k])
-            since[k] = 0
-            strongest[k] = max(strongest[k], own[i, k])
-            words[k] |= c
+        recent = [last[k] * decay[min(since[k], MAX_DISTANCE)] for k in themes]
+        top = max(recent) if recent else 0.0
+        second = sorted(recent)[-2] if n_themes > 1 else 0.0
+        overlap = len(c & prev) / max(1, len(c | prev)) if c else 0.0
+        any_theme = 1.0 if max(strongest) > 0 else 0.0
+        position = np.log1p(said) / 3
+        j = next_part[i]
+        ahead = own_l[j] if j >= 0 else None
+        rows = []
+        for k in themes:
+            coh = min(1.0, len(c & words[k]) / 3) if c and words[k] else 0.0
+            rows.append((strongest[k], recent[k], mod_asked[k], ahead[k] if ahead else 0.0, position,
+                         second if recent[k] >= top else top, overlap, any_theme, coh))
+        out[i] = rows
+        since = [d + 1 for d in since]
+        mine = own_l[i]
+        for k in themes:
+            if mine[k] > 0:
+                last[k] = max(mine[k], recent[k])
+                since[k] = 0
+                strongest[k] = max(strongest[k], mine[k])
+                words[k] |= c
         prev = c
         said += 1
     return out

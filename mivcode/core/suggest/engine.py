@@ -15,16 +15,18 @@ import threading
 import zlib
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, NORM
 
+from mivcode.core.conventions import DEFAULT as DEFAULT_CONVENTIONS
+from mivcode.core.conventions import Conventions
 from mivcode.core.model import Code, Evidence, Suggestion, Transcript
 from mivcode.core.suggest import explain
 from mivcode.core.suggest.discourse import segment_source
 from mivcode.core.suggest.dutch import moderator_speakers
-from mivcode.core.suggest.features import ThemeFrame, model_text, theme_frame
+from mivcode.core.suggest.features import ThemeFrame, theme_frame, turn_grams
 from mivcode.core.suggest.pipeline import Pipeline, configured_pipeline
 from mivcode.core.suggest.rules import RuleSet
 from mivcode.core.suggest.scoring import RULE_THRESHOLD, Candidate, CodeIndex, most_specific, score_turns
@@ -89,7 +91,6 @@ class Analysis:
 
     transcript: Transcript
     rule: list[dict[str, Candidate]]
-    model_texts: list[str]
     frame: ThemeFrame | None = None   # the learned model's features, when the engine has one
 
 
@@ -110,10 +111,16 @@ class Engine:
 
     def __init__(self, codes: list[Code], pipeline: Pipeline | None = None,
                  feedback: dict[tuple[str, str], float] | None = None, theme_model: ThemeModel | None = None,
-                 *, cold: bool = True):
+                 *, cold: bool = True, conventions: Conventions = DEFAULT_CONVENTIONS):
         """`theme_model`: the learned layer (the shipped prior, or one trained on the team's codings:
-        then `cold=False`, and its F1 thresholds apply instead of the cold start's recall-oriented ones)."""
+        then `cold=False`, and its F1 thresholds apply instead of the cold start's recall-oriented ones).
+        `conventions`: the team's coding decisions; codes it never gives are not matched at all."""
         from mivcode.core.ops import code_dict
+
+        if conventions.not_coded:
+            silent = set(conventions.not_coded)
+            codes = [replace(c, keywords=[], patterns=[], markers=[]) if c.id in silent else c for c in codes]
+        self.conventions = conventions
 
         self.codes = codes
         self.pipeline = pipeline or configured_pipeline()
@@ -122,7 +129,7 @@ class Engine:
         self.themes = [c.id for c in codes if not c.parent]
         self.codebook_fp = codebook_fingerprint(codes)
         self.feedback = feedback or {}
-        self.index = CodeIndex(codes, self.feedback)
+        self.index = CodeIndex(codes, self.feedback, one_behaviour_one_code=not conventions.sibling_themes)
         with _NLP_LOCK:  # compiling runs the keywords through the shared pipeline
             self.rules = _ruleset(self.pipeline, self.codebook_fp,
                                   json.dumps([code_dict(c) for c in codes], sort_keys=True))
@@ -131,7 +138,8 @@ class Engine:
     def fingerprint(self) -> str:
         learned = (self.theme_model.meta.get("created_at", "prior"), self.cold) if self.theme_model else ""
         reviews = sorted((c, k, round(f, 3)) for (c, k), f in self.feedback.items())
-        raw = f"{engine_source_hash()}|{self.pipeline.name}|{self.codebook_fp}|{learned}|{reviews}"
+        conv = sorted(self.conventions.to_dict().items())
+        raw = f"{engine_source_hash()}|{self.pipeline.name}|{self.codebook_fp}|{learned}|{conv}|{reviews}"
         return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
     def run(self, transcripts: list[Transcript]) -> list[list[Suggestion]]:
@@ -151,20 +159,17 @@ class Engine:
                 del analysis
             return out
 
-    def analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None,
-                frames: bool = False) -> list[Analysis]:
+    def analyse(self, transcripts: list[Transcript], *, frames: bool = False) -> list[Analysis]:
         """`frames`: build the learned layer's features even without a model (training and evaluation)."""
         with _gc_paused():
-            return self._analyse(transcripts, model_texts=model_texts, frames=frames)
+            return self._analyse(transcripts, frames=frames)
 
-    def _analyse(self, transcripts: list[Transcript], *, model_texts: bool | None = None,
-                 frames: bool = False) -> list[Analysis]:
+    def _analyse(self, transcripts: list[Transcript], *, frames: bool = False) -> list[Analysis]:
         """Read each transcript's turns as one Doc per chunk (nlp.pipe, batched), then rules per turn.
 
-        The classifier's text (match keys) is built only when a model will read it.
+        The learned layer's n-grams (of match keys) are taken from the Doc only when a model will read them.
         """
         frames = frames or self.theme_model is not None
-        want_model_text = frames if model_texts is None else model_texts or frames
         chunks: list[tuple[int, list[int], list[tuple[int, int]], str]] = []  # (transcript, turns, spans, text)
         turn_texts = [[t.turn_text(u) for u in t.turns] for t in transcripts]
         for ti, t in enumerate(transcripts):
@@ -184,46 +189,32 @@ class Engine:
         hits: list[list[list]] = [[[] for _ in t.turns] for t in transcripts]
         moderators = [moderator_speakers([u.speaker for u in t.turns], texts, t.meta.extra)
                       for t, texts in zip(transcripts, turn_texts)]
-        mtexts: list[list[str]] = [["" for _ in t.turns] for t in transcripts]
-        strings = self.pipeline.nlp.vocab.strings
+        grams: list[list[tuple]] = [[] for _ in transcripts]
         # Stream the Docs: each chunk's Doc is matched and dropped before the next, so memory is bounded by
         # the batch, not by the transcript (a 100,000-turn transcript held 1M tokens of Docs at once).
         with _NLP_LOCK:  # one spaCy pipeline per process; the UI may refresh and train in two workers
             docs = self.pipeline.nlp.pipe((c[3] for c in chunks), batch_size=8)
             for (ti, turn_ids, spans, chunk_text), doc in zip(chunks, docs):
                 chunk_hits = self.rules.match_segments(doc, spans, chunk_text)
-                self._collect(transcripts, ti, turn_ids, spans, doc, chunk_hits, hits, mtexts, moderators,
-                              want_model_text, strings)
+                for turn, turn_hits in zip(turn_ids, chunk_hits):
+                    hits[ti][turn] = turn_hits
+                if frames:
+                    t = transcripts[ti]
+                    mods = [t.turns[j].speaker in moderators[ti] for j in turn_ids]
+                    grams[ti].append(turn_grams(doc.to_array([NORM, IS_PUNCT, IS_SPACE, IDX]), turn_ids, spans, mods))
         out: list[Analysis] = []
         for ti, t in enumerate(transcripts):
             if not frames:
-                out.append(Analysis(t, score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti]),
-                                    mtexts[ti] if want_model_text else []))
+                out.append(Analysis(t, score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti])))
                 continue
             detail: dict = {}
             rule = score_turns(t.turns, turn_texts[ti], hits[ti], self.index, moderators[ti], detail=detail)
-            frame = theme_frame(rule, detail, turn_texts[ti], mtexts[ti], self.themes, self.index.theme)
-            out.append(Analysis(t, rule, mtexts[ti], frame))
+            rows = np.concatenate([g[0] for g in grams[ti]]) if grams[ti] else np.zeros(0, np.int64)
+            cols = np.concatenate([g[1] for g in grams[ti]]) if grams[ti] else np.zeros(0, np.int64)
+            frame = theme_frame(rule, detail, turn_texts[ti], (rows, cols), self.themes, self.index.theme,
+                                self.conventions)
+            out.append(Analysis(t, rule, frame))
         return out
-
-    @staticmethod
-    def _collect(transcripts, ti, turn_ids, spans, doc, chunk_hits, hits, mtexts, moderators, want_model_text,
-                 strings) -> None:
-        """Keep what scoring and the model need from one chunk's Doc: its hits and the model's key text."""
-        for turn, turn_hits in zip(turn_ids, chunk_hits):
-            hits[ti][turn] = turn_hits
-        if want_model_text:
-            t = transcripts[ti]
-            arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, IDX]).tolist()
-            pos = 0
-            for turn, (a, b) in zip(turn_ids, spans):
-                keys = []
-                while pos < len(arr) and arr[pos][3] < b:
-                    h, punct, space, _ = arr[pos]
-                    if not (punct or space):
-                        keys.append(strings[h])
-                    pos += 1
-                mtexts[ti][turn] = model_text(keys, t.turns[turn].speaker in moderators[ti])
 
     def suggest(self, analysis: Analysis) -> list[Suggestion]:
         """Suggestions for one transcript: the learned layer's where the engine has one, else the rules'."""
@@ -278,49 +269,46 @@ class Engine:
         known = set(model.themes)
         unknown = [k for k, theme in enumerate(frame.themes) if theme not in known]
         th[unknown] = np.inf
-        weights = model.shared
-        dev_of = {tm: model.deviation[m] for m, tm in enumerate(model.themes)}
         theme_of = self.index.theme
         out: list[Suggestion] = [s for s in self.rule_suggestions(analysis) if theme_of.get(s.code) not in known] \
             if unknown else []
-        for i, k_list in _chosen(probs, th):
+        I, K = np.nonzero(probs >= th[None, :])
+        # why each one fired: the largest shares of its linear score, for all of them in one go
+        index = {tm: m for m, tm in enumerate(model.themes)}
+        per_theme = np.stack([model.shared + (model.deviation[index[tm]] if tm in index else 0.0)
+                              for tm in frame.themes])
+        x = frame.X[I, K]
+        rows = np.concatenate([x, x[:, :-1] * frame.mod[I][:, None]], axis=1)
+        whys = explain.model_rules(rows, per_theme[K])
+        for i, k, why in zip(I.tolist(), K.tolist(), whys):
             u = t.turns[i]
             end = max(u.end, u.start + 1)
             cands = analysis.rule[i]
-            for k in k_list:
-                theme = frame.themes[k]
-                p = float(probs[i, k])
-                in_theme = {c: cand for c, cand in cands.items() if theme_of.get(c) == theme}
-                own = {c: cand for c, cand in in_theme.items() if cand.via is None and (cand.hits or cand.evidence)}
-                why = explain.reasons(frame.X[i, k], weights + dev_of.get(theme, 0.0))
-                if own:
-                    code, cand = _best(own, self.index)
-                    rule_ev = list(cand.all_evidence())
-                    lo, hi = OWN_BAND
-                    source = "both" if cand.score >= RULE_THRESHOLD else "model"
-                else:
-                    code, cand = _best(in_theme, self.index) if in_theme else (theme, None)
-                    j = segment_source(i, k, frame.own, frame.moderator, frame.texts, frame.asked)
-                    rule_ev = list(cand.all_evidence()) if cand is not None else []
-                    if j is not None and j != i:
-                        v = t.turns[j]
-                        rule_ev = [e for e in rule_ev if not e.rule.startswith("context")]
-                        rule_ev.insert(0, Evidence(v.start, v.end, "", explain.from_turn(v.index)))
-                    lo, hi = CONTEXT_BAND
-                    source = "model"
-                evidence = rule_ev + [Evidence(u.start, u.end, "", explain.model_rule(why))]
-                score = round(lo + (hi - lo) * p, 4)
-                out.append(Suggestion(t.name, u.index, u.start, end, code, score, evidence, source, "open",
-                                      evidence_fingerprint(code, rule_ev or [Evidence(u.start, u.end, "", "model")])))
+            theme = frame.themes[k]
+            p = float(probs[i, k])
+            in_theme = {c: cand for c, cand in cands.items() if theme_of.get(c) == theme}
+            own = {c: cand for c, cand in in_theme.items() if cand.via is None and (cand.hits or cand.evidence)}
+            if own:
+                code, cand = _best(own, self.index)
+                rule_ev = list(cand.all_evidence())
+                lo, hi = OWN_BAND
+                source = "both" if cand.score >= RULE_THRESHOLD else "model"
+            else:
+                code, cand = _best(in_theme, self.index) if in_theme else (theme, None)
+                j = segment_source(i, k, frame.own, frame.moderator, frame.texts, frame.asked)
+                rule_ev = list(cand.all_evidence()) if cand is not None else []
+                if j is not None and j != i:
+                    v = t.turns[j]
+                    rule_ev = [e for e in rule_ev if not e.rule.startswith("context")]
+                    rule_ev.insert(0, Evidence(v.start, v.end, "", explain.from_turn(v.index)))
+                lo, hi = CONTEXT_BAND
+                source = "model"
+            evidence = rule_ev + [Evidence(u.start, u.end, "", why)]
+            score = round(lo + (hi - lo) * p, 4)
+            out.append(Suggestion(t.name, u.index, u.start, end, code, score, evidence, source, "open",
+                                  evidence_fingerprint(code, rule_ev or [Evidence(u.start, u.end, "", "model")])))
         out.sort(key=lambda s: (s.turn, -s.score, s.code))
         return out
-
-
-def _chosen(probs, thresholds):
-    """(turn, [theme indices]) for every turn with at least one theme over its threshold."""
-    hit = probs >= thresholds[None, :]
-    for i in np.nonzero(hit.any(axis=1))[0]:
-        yield int(i), [int(k) for k in np.nonzero(hit[i])[0]]
 
 
 def _best(cands: dict[str, Candidate], index: CodeIndex) -> tuple[str, Candidate]:

@@ -22,27 +22,44 @@ _GROUP = {
 _KIND_TEXT = {"trefwoord": "trefwoord", "lemma": "lemma", "woordvorm": "woordvorm", "patroon": "patroon",
               "samenstelling": "samenstelling", "spelling": "spelling"}
 _NAMES = [n.split("*", 1)[-1] for n in FEATURE_NAMES]
+_GROUPS: list[str] = []
+for _name in _NAMES:
+    _g = _GROUP.get(_name) or ("kind:" + _name[2:] if _name.startswith("k_") else "other")
+    if _g not in _GROUPS:
+        _GROUPS.append(_g)
+_GROUP_OF = np.array([_GROUPS.index(_GROUP.get(n) or ("kind:" + n[2:] if n.startswith("k_") else "other"))
+                      for n in _NAMES])
+_IS_BIAS = np.array([n == "bias" for n in _NAMES])
 MAX_REASONS = 2
 
 
-def reasons(x: np.ndarray, w: np.ndarray) -> list[str]:
-    """The catalogue texts of the largest positive contributions to one (turn, theme) decision."""
-    contrib = x * w
-    shares: dict[str, float] = {}
-    for name, value in zip(_NAMES, contrib):
-        if value <= 0 or name == "bias":
-            continue
-        group = _GROUP.get(name)
-        if group is None and name.startswith("k_"):
-            group = "kind:" + name[2:]
-        shares[group or "other"] = shares.get(group or "other", 0.0) + float(value)
+_ONE_HOT = np.zeros((len(_NAMES), len(_GROUPS)))
+_ONE_HOT[np.arange(len(_NAMES)), _GROUP_OF] = 1.0
+_ONE_HOT[_IS_BIAS] = 0.0
+
+
+def model_rules(rows: np.ndarray, weights: np.ndarray) -> list[str]:
+    """`model_rule(reasons(x, w))` for many decisions at once: rows (m, d) and their weights (m, d)."""
+    if not len(rows):
+        return []
+    shares = np.maximum(rows * weights, 0.0) @ _ONE_HOT          # (m, groups)
+    top = np.argsort(-shares, axis=1)[:, :MAX_REASONS]
+    texts: dict[tuple, str] = {}
     out = []
-    for group, _ in sorted(shares.items(), key=lambda kv: -kv[1])[:MAX_REASONS]:
-        if group.startswith("kind:"):
-            out.append(i18n.t("suggest.reason.kind", kind=_KIND_TEXT.get(group[5:], group[5:])))
-        else:
-            out.append(i18n.t(f"suggest.reason.{group}"))
-    return out or [i18n.t("suggest.reason.words")]
+    for r, picks in enumerate(top):
+        key = tuple(int(g) for g in picks if shares[r, g] > 0)
+        text = texts.get(key)
+        if text is None:
+            why = [_text(_GROUPS[g]) for g in key] or [i18n.t("suggest.reason.words")]
+            text = texts[key] = model_rule(why)
+        out.append(text)
+    return out
+
+
+def _text(group: str) -> str:
+    if group.startswith("kind:"):
+        return i18n.t("suggest.reason.kind", kind=_KIND_TEXT.get(group[5:], group[5:]))
+    return i18n.t(f"suggest.reason.{group}")
 
 
 def model_rule(why: list[str]) -> str:

@@ -114,7 +114,10 @@ def _moderator(speaker: str) -> bool:
 class CodeIndex:
     """The codebook as the scorer needs it: codes by id and the theme of every code, computed once."""
 
-    def __init__(self, codes: list[Code], feedback: dict[tuple[str, str], float] | None = None):
+    def __init__(self, codes: list[Code], feedback: dict[tuple[str, str], float] | None = None,
+                 *, one_behaviour_one_code: bool = True):
+        """`one_behaviour_one_code`: off when the team codes a behaviour under two sibling themes
+        (online and discrimination, say; the `sibling_themes` convention)."""
         self.codes = codes
         self.by_id = {c.id: c for c in codes}
         self.theme = {c.id: top_level_of(self.by_id, c.id) for c in codes}
@@ -122,6 +125,8 @@ class CodeIndex:
         self.depth = {cid: len(a) for cid, a in self.ancestors.items()}
         self.feedback = feedback or {}  # (code, keyword) → weight factor from reviews (see feedback.py)
         self.generic, self.yields_to = generic_theme(codes, self.by_id, self.theme)
+        if not one_behaviour_one_code:
+            self.generic = None
 
 
 def _ancestors(by_id: dict[str, Code], code: str) -> tuple[str, ...]:

@@ -88,7 +88,8 @@ def engine_for(project, *, with_model: bool = True, with_feedback: bool = True, 
     prior = default_model() if learned and trained is None else None
     if prior is not None and not prior_fits(prior, codes):
         prior = None
-    return Engine(codes, feedback=feedback, theme_model=trained or prior, cold=trained is None)
+    return Engine(codes, feedback=feedback, theme_model=trained or prior, cold=trained is None,
+                  conventions=project.conventions())
 
 
 def prior_fits(prior: ThemeModel, codes) -> bool:

@@ -31,6 +31,8 @@ from mivcode.tui.widgets.transcript_view import Hit, TranscriptView, contrast_te
 
 
 FAILED = object()  # what `_edit` returns when the core refused; None is a valid result of some calls
+AUTO_TRAIN_EVERY = 50          # new codings by this coder before the model retrains by itself
+AUTO_TRAIN_CHECK_SECONDS = 60  # how often the screen asks (a cheap count, in a worker)
 
 
 @dataclass(slots=True)
@@ -112,6 +114,8 @@ class CodingScreen(MivScreen):
         self.hit_index = -1
         self.last_action = ""
         self.progress_text = ""
+        self.model_text = ""
+        self._after_train = False
 
     # -- shortcuts to the app's state ---------------------------------------------------
 
@@ -148,6 +152,9 @@ class CodingScreen(MivScreen):
         self.view.language = self.language
         self.view.focus()
         self.load(self.transcript_name, self.start_turn)
+        self._model_state_worker()
+        # Training runs by itself once enough new codings exist: checked now and then, in a worker.
+        self.set_interval(AUTO_TRAIN_CHECK_SECONDS, self._auto_train_check)
 
     # -- loading (worker) -----------------------------------------------------------------
 
@@ -271,6 +278,8 @@ class CodingScreen(MivScreen):
             text += " · " + t("coding.selection", n=sel[1] - sel[0])
         if self.app.project.readonly:
             text += " · [b]RO[/b]"
+        if self.model_text:
+            text += " · " + self.model_text
         extra = " · ".join(x for x in (self.progress_text, self.last_action) if x)
         self.query_one("#status", TextPanel).set(text + (f" │ {_escape(extra)}" if extra else ""))
 
@@ -620,6 +629,33 @@ class CodingScreen(MivScreen):
         train_model(self.project, coder=self.coder, progress=progress)
         return "trained"
 
+    def _auto_train_check(self) -> None:
+        if self.project.readonly or any(w.group == "train" and w.is_running for w in self.workers):
+            return
+        self._train_check_worker()
+
+    @work(thread=True, exclusive=True, group="train-check", exit_on_error=False)
+    def _train_check_worker(self) -> None:
+        from mivcode.core.suggest.service import needs_training
+
+        if needs_training(self.project, self.coder, every=AUTO_TRAIN_EVERY):
+            self.app.call_from_thread(self._train_worker)
+
+    @work(thread=True, exclusive=True, group="model-state", exit_on_error=False)
+    def _model_state_worker(self) -> None:
+        from mivcode.core.suggest.service import model_state
+
+        state = model_state(self.project)
+        if state["model"] == "team":
+            text = t("coding.model_team", coder=state.get("coder") or "?", n=state.get("transcripts") or 0)
+        else:
+            text = t(f"coding.model_{state['model']}")
+        self.app.call_from_thread(self._show_model, text)
+
+    def _show_model(self, text: str) -> None:
+        self.model_text = text
+        self.refresh_status()
+
     def _progress(self, text: str) -> None:
         self.progress_text = text
         self.refresh_status()
@@ -635,9 +671,14 @@ class CodingScreen(MivScreen):
             self.progress_text = ""
             if worker.result == "suggested":
                 self.reload_annotations()
-                self.say(t("coding.suggest_done"))
+                done = t("coding.suggest_done")
+                self.say(f"{t('coding.train_done')} {done}" if self._after_train else done)
+                self._after_train = False
             elif worker.result == "trained":
                 self.say(t("coding.train_done"))
+                self._model_state_worker()
+                self._after_train = True
+                self._suggest_worker([self.transcript_name])  # the new model's suggestions, here first
             else:
                 self.refresh_status()
         elif event.state == WorkerState.ERROR:
