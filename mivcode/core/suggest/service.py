@@ -355,8 +355,13 @@ def evaluate(project, coder: str, progress: Progress | None = None, *, with_mode
             if prior is None:
                 model.threshold = _thresholds(corpus, model)
             test = list(range(k, n))
+            test_gold = np.concatenate([corpus.gold[i] for i in test])
             pred = np.concatenate([_learned(corpus.analyses[i], model, themes, cold=False) for i in test])
-            scores += _scores("team", themes, np.concatenate([corpus.gold[i] for i in test]), pred, k=k)
+            scores += _scores("team", themes, test_gold, pred, k=k)
+            # the rules on the same turns: what the curve's gain is measured against
+            scores += _scores("rules", themes, test_gold,
+                              np.concatenate([_rule_matrix(engine, corpus.analyses[i], by_id, themes) for i in test]),
+                              k=k)
     progress(i18n.t("progress.done"), 1.0)
     return scores
 
